@@ -1,0 +1,41 @@
+package dev.dashspark.core.aggconv;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One way of computing y = Σ_i c_i · conv(x, W_i, dilation d_i, "same" padding, stride s), forward and backward
+ * (ALGORITHM.md §2, §4). The three implementations are interchangeable and agree to rounding:
+ * <ul>
+ *   <li>{@link Strategy#MIXED_RESULTS}: |K||D| dilated convolutions, summed (DARTS-style);</li>
+ *   <li>{@link Strategy#MIXED_WEIGHTS}: one direct convolution with W̄ = Σ c_i centre(dilate(W_i));</li>
+ *   <li>{@link Strategy#FFT}: W̄ applied in the Fourier domain, O(n log n) whatever S is.</li>
+ * </ul>
+ * The bias and the α → c mapping are not part of a strategy: {@link AggConv} adds them.
+ *
+ * <p>Shapes are those of {@link AggConvSpec}. Weights are in PyTorch layout and not dilated. Implementations are
+ * stateless apart from caches and may be shared across threads; a {@link Forward} belongs to one thread.
+ */
+public interface AggConvStrategy {
+
+    Strategy kind();
+
+    /**
+     * @param x       input, (B, Cin, N) or (B, Cin, H, W), FLOAT or DOUBLE
+     * @param weights one array per candidate, kernel-major, shapes {@link AggConvSpec#weightShape(int)}
+     * @param c       mixing coefficients, one per candidate
+     * @param keepForBackward whether to keep intermediate results that make {@link #backward} cheaper
+     * @return the output (same data type as x) and what backward needs
+     */
+    Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, boolean keepForBackward);
+
+    /** Gradients of L with respect to x, every W_i and every c_i, given dL/dy. */
+    Backward backward(Forward forward, INDArray outputGradient);
+
+    /** A forward pass: its output, its inputs, and strategy-private state for backward. */
+    record Forward(AggConvSpec spec, INDArray output, INDArray input, INDArray[] weights, double[] c, Object cache) {
+    }
+
+    /** dL/dx, dL/dW_i (same shapes as W_i) and dL/dc_i. */
+    record Backward(INDArray inputGradient, INDArray[] weightGradients, double[] coefficientGradient) {
+    }
+}

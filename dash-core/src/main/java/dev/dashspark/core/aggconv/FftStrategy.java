@@ -1,0 +1,383 @@
+package dev.dashspark.core.aggconv;
+
+import dev.dashspark.core.fft.ComplexFft;
+import dev.dashspark.core.fft.FftBackend;
+import dev.dashspark.core.util.Arrays2;
+import dev.dashspark.core.util.Parallel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * DASH technique 2: AggConv through the Fourier domain (ALGORITHM.md §2 steps 5–10), forward and backward, in
+ * double precision whatever the input type.
+ *
+ * <p><b>Transform length.</b> The mixed kernel W̄ spans S = 2p + 1 taps centred on the output position, so for a
+ * "same"-size output every axis only needs a circular length P ≥ n + p (taps that wrap land on the zero padding):
+ * shorter than the reference's n + S − 1. P is then rounded up to the FFT backend's fast length. W̄[t] is placed
+ * at (p − t) mod P, which turns the circular convolution into the cross-correlation the layer computes; the
+ * gradient of W̄ is read back from the same positions of the circular correlation of x with dy.
+ *
+ * <p><b>Two real signals per complex FFT.</b> Batch elements are paired, z = x_b + i·x_{b+1}. Since the kernel
+ * spectrum is that of a real signal, the real and imaginary parts of ifft(Z·H) are the two outputs, so one complex
+ * transform does the work of two real ones, in 1D and 2D alike. For dW̄ the real part of Σ conj(Z)·G is exactly
+ * Σ_b corr(x_b, dy_b).
+ *
+ * <p><b>Channel mixing.</b> Depthwise layers multiply spectra element-wise. Dense layers do
+ * Y[b,o,f] = Σ_i X[b,i,f]·H[o,i,f] as one batched real matrix product over all frequencies:
+ * [Xr Xi]·[[Hrᵀ, Hiᵀ], [−Hiᵀ, Hrᵀ]] = [Yr Yi] (and its two transposes in backward), on ND4J's GEMM.
+ *
+ * <p>Cost: O(B·C·P log P) for the transforms plus the mixing; independent of |K||D| and of S beyond P.
+ */
+final class FftStrategy implements AggConvStrategy {
+    static final FftStrategy INSTANCE = new FftStrategy(FftBackend.defaultBackend());
+
+    private final FftBackend backend;
+
+    FftStrategy(FftBackend backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    public Strategy kind() {
+        return Strategy.FFT;
+    }
+
+    /** Sizes of one call. Axis 0 is the height (1 in 1D), axis 1 the width / length. */
+    record Geo(int batch, int cin, int cout, int h, int w, int ho, int wo, int sh, int sw,
+               int p0, int p1, int n0, int n1) {
+        static Geo of(AggConvSpec spec, long[] shape, FftBackend backend) {
+            int p = spec.space().pad();
+            boolean two = spec.dims() == 2;
+            int h = two ? (int) shape[2] : 1;
+            int w = (int) shape[two ? 3 : 2];
+            int sh = two ? spec.stride() : 1;
+            int sw = spec.stride();
+            int p0 = two ? p : 0;
+            int n0 = two ? backend.fastLength(h + p) : 1;
+            int n1 = backend.fastLength(w + p);
+            return new Geo((int) shape[0], spec.inChannels(), spec.outChannels(), h, w,
+                    (h - 1) / sh + 1, (w - 1) / sw + 1, sh, sw, p0, p, n0, n1);
+        }
+
+        int points() {
+            return n0 * n1;
+        }
+
+        int pairs() {
+            return (batch + 1) / 2;
+        }
+
+        /** Complex index of kernel tap (t0, t1) in the transform buffer: ((p0 − t0) mod n0, (p1 − t1) mod n1). */
+        int tap(int t0, int t1) {
+            return Math.floorMod(p0 - t0, n0) * n1 + Math.floorMod(p1 - t1, n1);
+        }
+
+        /** The input grid: every position of x (and of dx). */
+        Grid input() {
+            return new Grid(h, w, 1, 1);
+        }
+
+        /** The output grid: every s-th position of the "same"-size result, from index 0. */
+        Grid output() {
+            return new Grid(ho, wo, sh, sw);
+        }
+    }
+
+    /** Positions (r·rowStep, c·colStep) for r < rows, c < cols of a transform buffer. */
+    record Grid(int rows, int cols, int rowStep, int colStep) {
+        int size() {
+            return rows * cols;
+        }
+    }
+
+    /** What backward reuses: the input values, the kernel spectra and the input spectra. */
+    private record Cache(Geo geo, double[] x, double[] kernelSpectra, double[] inputSpectra) {
+    }
+
+    @Override
+    public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, boolean keepForBackward) {
+        spec.checkInputShape(x.shape());
+        Geo g = Geo.of(spec, x.shape(), backend);
+        double[] xs = Arrays2.toDouble(x);
+        double[] kernels = kernelSpectra(spec, g, MixedWeightsStrategy.weightsAsDouble(weights), c);
+        double[] y = new double[g.batch() * g.cout() * g.output().size()];
+        double[] spectra;
+        if (spec.depthwise()) {
+            spectra = keepForBackward ? new double[g.pairs() * g.cin() * 2 * g.points()] : null;
+            Parallel.forRange(g.cin(), ch -> {
+                ComplexFft plan = backend.plan(g.n0(), g.n1());
+                double[] buf = new double[2 * g.points()];
+                int len = buf.length;
+                for (int q = 0; q < g.pairs(); q++) {
+                    load(xs, g.cin(), ch, q, g, g.input(), buf);
+                    plan.forward(buf);
+                    if (spectra != null) {
+                        System.arraycopy(buf, 0, spectra, (q * g.cin() + ch) * len, len);
+                    }
+                    multiply(buf, kernels, ch * len, false);
+                    plan.inverse(buf);
+                    store(buf, y, g.cout(), ch, q, g, g.output());
+                }
+            });
+        } else {
+            spectra = denseSpectra(xs, g.cin(), g, g.input());
+            double[] mixed = batchedComplexProduct(spectra, g.cin(), kernelBlocks(kernels, g, false), g.cout(), g);
+            inverseAll(mixed, g.cout(), y, g, g.output());
+        }
+        INDArray out = Arrays2.fromDouble(y, spec.outputShape(x.shape()), x.dataType());
+        Cache cache = keepForBackward ? new Cache(g, xs, kernels, spectra) : null;
+        return new Forward(spec, out, x, weights, c.clone(), cache);
+    }
+
+    @Override
+    public Backward backward(Forward f, INDArray dyArray) {
+        AggConvSpec spec = f.spec();
+        Cache cache = f.cache() instanceof Cache k ? k : null;
+        if (cache == null || cache.inputSpectra() == null) {
+            Forward again = forward(spec, f.input(), f.weights(), f.c(), true);
+            cache = (Cache) again.cache();
+        }
+        Geo g = cache.geo();
+        double[] xs = cache.x();
+        double[] kernels = cache.kernelSpectra();
+        double[] spectra = cache.inputSpectra();
+        double[] dy = Arrays2.toDouble(dyArray);
+        double[] dx = new double[xs.length];
+        int len = 2 * g.points();
+        int rows = Kernels.rows(spec);
+        double[] corr = new double[rows * len];
+        if (spec.depthwise()) {
+            Parallel.forRange(g.cin(), ch -> {
+                ComplexFft plan = backend.plan(g.n0(), g.n1());
+                double[] buf = new double[len];
+                int acc = ch * len;
+                for (int q = 0; q < g.pairs(); q++) {
+                    load(dy, g.cout(), ch, q, g, g.output(), buf);
+                    plan.forward(buf);
+                    accumulateConjugateProduct(corr, acc, spectra, (q * g.cin() + ch) * len, buf);
+                    multiply(buf, kernels, ch * len, true);
+                    plan.inverse(buf);
+                    store(buf, dx, g.cin(), ch, q, g, g.input());
+                }
+                double[] r = Arrays.copyOfRange(corr, acc, acc + len);
+                plan.inverse(r);
+                System.arraycopy(r, 0, corr, acc, len);
+            });
+        } else {
+            double[] grads = denseSpectra(dy, g.cout(), g, g.output());
+            double[] dxSpectra = batchedComplexProduct(grads, g.cout(), kernelBlocks(kernels, g, true), g.cin(), g);
+            inverseAll(dxSpectra, g.cin(), dx, g, g.input());
+            kernelCorrelation(grads, spectra, g, corr);
+        }
+        double[][] w = MixedWeightsStrategy.weightsAsDouble(f.weights());
+        int n = spec.space().size();
+        double[][] dW = new double[n][];
+        for (int i = 0; i < n; i++) {
+            dW[i] = new double[w[i].length];
+        }
+        double[] dc = new double[n];
+        Kernels.candidateGradients(spec, (r, t0, t1) -> corr[r * len + 2 * g.tap(t0, t1)], w, f.c(), dW, dc);
+        INDArray[] dWArrays = new INDArray[n];
+        for (int i = 0; i < n; i++) {
+            dWArrays[i] = Arrays2.fromDouble(dW[i], spec.weightShape(i), f.weights()[i].dataType());
+        }
+        return new Backward(Arrays2.fromDouble(dx, f.input().shape(), f.input().dataType()), dWArrays, dc);
+    }
+
+    /** Spectra of the kernels W̄[o, g] placed at (p − t) mod P: (O·G) rows of 2·points doubles. */
+    private double[] kernelSpectra(AggConvSpec spec, Geo g, double[][] w, double[] c) {
+        int rows = Kernels.rows(spec);
+        int len = 2 * g.points();
+        double[] out = new double[rows * len];
+        SearchSpace space = spec.space();
+        boolean two = spec.dims() == 2;
+        Parallel.forRange(rows, r -> {
+            int base = r * len;
+            for (int i = 0; i < space.size(); i++) {
+                int k = space.kernel(i);
+                int d = space.dilation(i);
+                int off = space.offset(i);
+                int ka = two ? k : 1;
+                for (int a = 0; a < ka; a++) {
+                    int t0 = two ? off + d * a : 0;
+                    for (int b = 0; b < k; b++) {
+                        out[base + 2 * g.tap(t0, off + d * b)] += c[i] * w[i][(r * ka + a) * k + b];
+                    }
+                }
+            }
+            double[] buf = Arrays.copyOfRange(out, base, base + len);
+            backend.plan(g.n0(), g.n1()).forward(buf);
+            System.arraycopy(buf, 0, out, base, len);
+        });
+        return out;
+    }
+
+    /**
+     * Spectra of all (pair, channel) signals of {@code src} in the layout of the batched product:
+     * {@code [f][pair][re: channel | im: channel]}, i.e. (points, pairs, 2·channels).
+     */
+    private double[] denseSpectra(double[] src, int channels, Geo g, Grid grid) {
+        int pairs = g.pairs();
+        int stride = 2 * channels;
+        double[] out = new double[g.points() * pairs * stride];
+        Parallel.forRange(pairs * channels, job -> {
+            int q = job / channels;
+            int ch = job % channels;
+            double[] buf = new double[2 * g.points()];
+            load(src, channels, ch, q, g, grid, buf);
+            backend.plan(g.n0(), g.n1()).forward(buf);
+            for (int f = 0, at = q * stride + ch; f < g.points(); f++, at += pairs * stride) {
+                out[at] = buf[2 * f];
+                out[at + channels] = buf[2 * f + 1];
+            }
+        });
+        return out;
+    }
+
+    /** Inverse transforms of every (pair, channel) of a (points, pairs, 2·channels) spectrum, stored on a grid. */
+    private void inverseAll(double[] spectra, int channels, double[] dst, Geo g, Grid grid) {
+        int pairs = g.pairs();
+        int stride = 2 * channels;
+        Parallel.forRange(pairs * channels, job -> {
+            int q = job / channels;
+            int ch = job % channels;
+            double[] buf = new double[2 * g.points()];
+            for (int f = 0, at = q * stride + ch; f < g.points(); f++, at += pairs * stride) {
+                buf[2 * f] = spectra[at];
+                buf[2 * f + 1] = spectra[at + channels];
+            }
+            backend.plan(g.n0(), g.n1()).inverse(buf);
+            store(buf, dst, channels, ch, q, g, grid);
+        });
+    }
+
+    /**
+     * Real block form of the kernel spectra, (points, 2·in, 2·out) with in/out the channels of the product:
+     * forward (in = Cin, out = Cout) {@code [[Hrᵀ, Hiᵀ], [−Hiᵀ, Hrᵀ]]}; adjoint (in = Cout, out = Cin)
+     * {@code [[Hr, −Hi], [Hi, Hr]]}, which multiplies by conj(H).
+     */
+    private static double[] kernelBlocks(double[] kernels, Geo g, boolean adjoint) {
+        int cin = g.cin();
+        int cout = g.cout();
+        int in = adjoint ? cout : cin;
+        int out = adjoint ? cin : cout;
+        int len = 2 * g.points();
+        double[] b = new double[g.points() * 4 * in * out];
+        Parallel.forRange(g.points(), f -> {
+            int base = f * 4 * in * out;
+            for (int o = 0; o < cout; o++) {
+                for (int i = 0; i < cin; i++) {
+                    double hr = kernels[(o * cin + i) * len + 2 * f];
+                    double hi = kernels[(o * cin + i) * len + 2 * f + 1];
+                    int row = adjoint ? o : i;
+                    int col = adjoint ? i : o;
+                    b[base + row * 2 * out + col] = hr;
+                    b[base + row * 2 * out + out + col] = adjoint ? -hi : hi;
+                    b[base + (in + row) * 2 * out + col] = adjoint ? hi : -hi;
+                    b[base + (in + row) * 2 * out + out + col] = hr;
+                }
+            }
+        });
+        return b;
+    }
+
+    /** (points, pairs, 2·in) × (points, 2·in, 2·out) → (points, pairs, 2·out): one batched GEMM. */
+    private static double[] batchedComplexProduct(double[] a, int in, double[] blocks, int out, Geo g) {
+        INDArray lhs = Nd4j.createFromArray(a).reshape('c', g.points(), g.pairs(), 2L * in);
+        INDArray rhs = Nd4j.createFromArray(blocks).reshape('c', g.points(), 2L * in, 2L * out);
+        return Nd4j.matmul(lhs, rhs).dup('c').data().asDouble();
+    }
+
+    /**
+     * Circular correlations Σ_b corr(x_b[i], dy_b[o]) for every (o, i), from Σ_pairs conj(X)·G as one batched GEMM
+     * Gᵀ·[Xr Xi] = [[GrᵀXr, GrᵀXi], [GiᵀXr, GiᵀXi]] (Re = GrᵀXr + GiᵀXi, Im = GiᵀXr − GrᵀXi), then inverse transforms.
+     */
+    private void kernelCorrelation(double[] grads, double[] spectra, Geo g, double[] corr) {
+        int cin = g.cin();
+        int cout = g.cout();
+        INDArray gm = Nd4j.createFromArray(grads).reshape('c', g.points(), g.pairs(), 2L * cout);
+        INDArray xm = Nd4j.createFromArray(spectra).reshape('c', g.points(), g.pairs(), 2L * cin);
+        double[] m = Nd4j.matmul(gm, xm, true, false, false).dup('c').data().asDouble();
+        int len = 2 * g.points();
+        int block = 4 * cin * cout;
+        Parallel.forRange(cout * cin, job -> {
+            int o = job / cin;
+            int i = job % cin;
+            double[] buf = new double[len];
+            for (int f = 0; f < g.points(); f++) {
+                int base = f * block;
+                buf[2 * f] = m[base + o * 2 * cin + i] + m[base + (cout + o) * 2 * cin + cin + i];
+                buf[2 * f + 1] = m[base + (cout + o) * 2 * cin + i] - m[base + o * 2 * cin + cin + i];
+            }
+            backend.plan(g.n0(), g.n1()).inverse(buf);
+            System.arraycopy(buf, 0, corr, job * len, len);
+        });
+    }
+
+    /**
+     * Loads channel {@code ch} of batch elements 2q (real part) and 2q + 1 (imaginary part, if it exists) of a
+     * c-order (B, channels, rows, cols) array into the zeroed transform buffer, at the grid's positions.
+     */
+    private static void load(double[] src, int channels, int ch, int q, Geo g, Grid grid, double[] buf) {
+        Arrays.fill(buf, 0.0);
+        int plane = grid.size();
+        int b1 = 2 * q;
+        int b2 = b1 + 1 < g.batch() ? b1 + 1 : -1;
+        int base1 = (b1 * channels + ch) * plane;
+        int base2 = b2 < 0 ? -1 : (b2 * channels + ch) * plane;
+        for (int r = 0; r < grid.rows(); r++) {
+            int pos = 2 * (r * grid.rowStep() * g.n1());
+            int src1 = base1 + r * grid.cols();
+            for (int col = 0; col < grid.cols(); col++, pos += 2 * grid.colStep()) {
+                buf[pos] = src[src1 + col];
+                if (base2 >= 0) {
+                    buf[pos + 1] = src[base2 + r * grid.cols() + col];
+                }
+            }
+        }
+    }
+
+    /** The inverse of {@link #load}: real part to batch element 2q, imaginary part to 2q + 1. */
+    private static void store(double[] buf, double[] dst, int channels, int ch, int q, Geo g, Grid grid) {
+        int plane = grid.size();
+        int b1 = 2 * q;
+        int b2 = b1 + 1 < g.batch() ? b1 + 1 : -1;
+        int base1 = (b1 * channels + ch) * plane;
+        int base2 = b2 < 0 ? -1 : (b2 * channels + ch) * plane;
+        for (int r = 0; r < grid.rows(); r++) {
+            int pos = 2 * (r * grid.rowStep() * g.n1());
+            int dst1 = base1 + r * grid.cols();
+            for (int col = 0; col < grid.cols(); col++, pos += 2 * grid.colStep()) {
+                dst[dst1 + col] = buf[pos];
+                if (base2 >= 0) {
+                    dst[base2 + r * grid.cols() + col] = buf[pos + 1];
+                }
+            }
+        }
+    }
+
+    /** buf ← buf · h (or conj(h)), element-wise complex, h read from {@code h[offset..]}. */
+    private static void multiply(double[] buf, double[] h, int offset, boolean conjugate) {
+        double sign = conjugate ? -1.0 : 1.0;
+        for (int j = 0; j < buf.length; j += 2) {
+            double a = buf[j];
+            double b = buf[j + 1];
+            double c = h[offset + j];
+            double d = sign * h[offset + j + 1];
+            buf[j] = a * c - b * d;
+            buf[j + 1] = a * d + b * c;
+        }
+    }
+
+    /** acc[accOffset..] += conj(z[zOffset..]) · g, element-wise complex. */
+    private static void accumulateConjugateProduct(double[] acc, int accOffset, double[] z, int zOffset, double[] g) {
+        for (int j = 0; j < g.length; j += 2) {
+            double zr = z[zOffset + j];
+            double zi = z[zOffset + j + 1];
+            acc[accOffset + j] += zr * g[j] + zi * g[j + 1];
+            acc[accOffset + j + 1] += zr * g[j + 1] - zi * g[j];
+        }
+    }
+}

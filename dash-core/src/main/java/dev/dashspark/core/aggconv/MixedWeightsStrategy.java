@@ -1,0 +1,72 @@
+package dev.dashspark.core.aggconv;
+
+import dev.dashspark.core.util.Arrays2;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DASH techniques 1 and 3 without the Fourier transform: the candidates are Kronecker-dilated, centred in the span
+ * S and mixed into one kernel W̄ = Σ c_i centre(dilate(W_i)), which is applied by one direct convolution with padding
+ * (S − 1)/2. Cost grows with S, not with |K||D| (ALGORITHM.md §4, "mixed-weights").
+ */
+final class MixedWeightsStrategy implements AggConvStrategy {
+    static final MixedWeightsStrategy INSTANCE = new MixedWeightsStrategy();
+
+    private MixedWeightsStrategy() {
+    }
+
+    @Override
+    public Strategy kind() {
+        return Strategy.MIXED_WEIGHTS;
+    }
+
+    private static DirectConv.Geometry geometry(AggConvSpec spec) {
+        int span = spec.space().span();
+        int p = spec.space().pad();
+        int s = spec.stride();
+        return spec.dims() == 1
+                ? new DirectConv.Geometry(1, span, 1, s, 0, p, 1, 1)
+                : new DirectConv.Geometry(span, span, s, s, p, p, 1, 1);
+    }
+
+    static double[][] weightsAsDouble(INDArray[] weights) {
+        double[][] w = new double[weights.length][];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Arrays2.toDouble(weights[i]);
+        }
+        return w;
+    }
+
+    @Override
+    public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, boolean keepForBackward) {
+        spec.checkInputShape(x.shape());
+        int span = spec.space().span();
+        long[] mixedShape = {spec.outChannels(), spec.groupChannels(), Kernels.span0(spec), span};
+        INDArray mixed = Arrays2.fromDouble(Kernels.mixedKernel(spec, weightsAsDouble(weights), c), mixedShape, x.dataType());
+        INDArray y = DirectConv.forward(DirectConv.as4d(x), mixed, spec.depthwise(), geometry(spec));
+        return new Forward(spec, y.reshape(spec.outputShape(x.shape())), x, weights, c.clone(), mixed);
+    }
+
+    @Override
+    public Backward backward(Forward f, INDArray dy) {
+        AggConvSpec spec = f.spec();
+        INDArray mixed = (INDArray) f.cache();
+        INDArray x4 = DirectConv.as4d(f.input());
+        INDArray[] g = DirectConv.backward(x4, mixed, DirectConv.as4d(dy.castTo(x4.dataType())), spec.depthwise(), geometry(spec));
+        double[] dMixed = Arrays2.toDouble(g[1]);
+        int s0 = Kernels.span0(spec);
+        int s1 = spec.space().span();
+        double[][] w = weightsAsDouble(f.weights());
+        int n = spec.space().size();
+        double[][] dW = new double[n][];
+        for (int i = 0; i < n; i++) {
+            dW[i] = new double[w[i].length];
+        }
+        double[] dc = new double[n];
+        Kernels.candidateGradients(spec, (r, t0, t1) -> dMixed[(r * s0 + t0) * s1 + t1], w, f.c(), dW, dc);
+        INDArray[] dWArrays = new INDArray[n];
+        for (int i = 0; i < n; i++) {
+            dWArrays[i] = Arrays2.fromDouble(dW[i], spec.weightShape(i), f.weights()[i].dataType());
+        }
+        return new Backward(g[0].reshape(f.input().shape()), dWArrays, dc);
+    }
+}
