@@ -4,6 +4,7 @@ import dev.dashspark.core.fft.ComplexFft;
 import dev.dashspark.core.fft.FftBackend;
 import dev.dashspark.core.util.Arrays2;
 import dev.dashspark.core.util.Parallel;
+import dev.dashspark.core.util.WorkCounter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -287,6 +288,7 @@ final class FftStrategy implements AggConvStrategy {
     private static double[] batchedComplexProduct(double[] a, int in, double[] blocks, int out, Geo g) {
         INDArray lhs = Nd4j.createFromArray(a).reshape('c', g.points(), g.pairs(), 2L * in);
         INDArray rhs = Nd4j.createFromArray(blocks).reshape('c', g.points(), 2L * in, 2L * out);
+        WorkCounter.gemm(g.points(), g.pairs(), 2L * in, 2L * out);
         return Nd4j.matmul(lhs, rhs).dup('c').data().asDouble();
     }
 
@@ -300,6 +302,7 @@ final class FftStrategy implements AggConvStrategy {
         INDArray gm = Nd4j.createFromArray(grads).reshape('c', g.points(), g.pairs(), 2L * cout);
         INDArray xm = Nd4j.createFromArray(spectra).reshape('c', g.points(), g.pairs(), 2L * cin);
         double[] m = Nd4j.matmul(gm, xm, true, false, false).dup('c').data().asDouble();
+        WorkCounter.gemm(g.points(), 2L * cout, g.pairs(), 2L * cin);
         int len = 2 * g.points();
         int block = 4 * cin * cout;
         Parallel.forRange(cout * cin, job -> {

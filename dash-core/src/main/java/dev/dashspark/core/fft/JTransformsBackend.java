@@ -1,5 +1,6 @@
 package dev.dashspark.core.fft;
 
+import dev.dashspark.core.util.WorkCounter;
 import org.jtransforms.fft.DoubleFFT_1D;
 import org.jtransforms.fft.DoubleFFT_2D;
 import org.visnow.jlargearrays.ConcurrencyUtils;
@@ -56,11 +57,13 @@ public final class JTransformsBackend implements FftBackend {
         @Override
         public void forward(double[] a) {
             fft.complexForward(a);
+            WorkCounter.fft(points());
         }
 
         @Override
         public void inverse(double[] a) {
             fft.complexInverse(a, true);
+            WorkCounter.fft(points());
         }
     }
 
@@ -72,11 +75,13 @@ public final class JTransformsBackend implements FftBackend {
         @Override
         public void forward(double[] a) {
             fft.complexForward(a);
+            WorkCounter.fft(points());
         }
 
         @Override
         public void inverse(double[] a) {
             fft.complexInverse(a, true);
+            WorkCounter.fft(points());
         }
     }
 }

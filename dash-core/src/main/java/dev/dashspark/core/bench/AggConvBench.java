@@ -1,0 +1,246 @@
+package dev.dashspark.core.bench;
+
+import dev.dashspark.core.aggconv.SearchSpace;
+import dev.dashspark.core.aggconv.Strategy;
+import dev.dashspark.core.backbone.ResNet1D;
+import dev.dashspark.core.fft.ComplexFft;
+import dev.dashspark.core.fft.FftBackend;
+import dev.dashspark.core.util.Parallel;
+import dev.dashspark.core.util.WorkCounter;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+/**
+ * The DASH speed test (ALGORITHM.md §4) on the ResNet1D search backbone: one full SGD step (forward, backward,
+ * update) per method and search-space point, on random inputs of shape (batch, 1, len).
+ *
+ * <pre>
+ * bench aggconv --sweep kd|len [--points 1,2,...] [--methods fft,mixed-weights,mixed-results]
+ *               [--steps N] [--warmup N] [--batch B]
+ * </pre>
+ * Sweep {@code kd}: len 1000, K = {3,5,…,15}[:i], D = {1,3,7,15,31,63,127}[:i], i = 1..7.
+ * Sweep {@code len}: K = {3,…,11}, D = {1,3,7,15,31}, len = 2^(4+i), i = 1..7.
+ * Stdout: CSV {@code method,K,D,len,batch,ms_per_step} (K and D joined with '|'); stderr: logs, the machine's measured
+ * FFT and GEMM throughput, and for fft rows the step's own FFT/GEMM work and the time that work needs at that
+ * throughput (the gap to the hardware).
+ */
+public final class AggConvBench {
+    private static final Logger LOG = LoggerFactory.getLogger(AggConvBench.class);
+    static final String HEADER = "method,K,D,len,batch,ms_per_step";
+    private static final int[] KD_KERNELS = {3, 5, 7, 9, 11, 13, 15};
+    private static final int[] KD_DILATIONS = {1, 3, 7, 15, 31, 63, 127};
+
+    private AggConvBench() {
+    }
+
+    /** One point of a sweep. */
+    record Point(int index, SearchSpace space, int length) {
+    }
+
+    /** Parsed arguments; errors name the flag and the value. */
+    record Options(String sweep, int[] points, List<Strategy> methods, int steps, int warmup, int batch) {
+        static Options parse(String[] args) {
+            String sweep = null;
+            int[] points = {1, 2, 3, 4, 5, 6, 7};
+            List<Strategy> methods = List.of(Strategy.FFT, Strategy.MIXED_WEIGHTS, Strategy.MIXED_RESULTS);
+            int steps = 3;
+            int warmup = 2;
+            int batch = 128;
+            for (int i = 0; i < args.length; i++) {
+                String flag = args[i];
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(flag + ": missing value");
+                }
+                String v = args[++i];
+                switch (flag) {
+                    case "--sweep" -> sweep = v;
+                    case "--points" -> points = Arrays.stream(v.split(",")).mapToInt(s -> positive("--points", s)).toArray();
+                    case "--methods" -> methods = Arrays.stream(v.split(",")).map(String::trim).map(Strategy::parse).toList();
+                    case "--steps" -> steps = positive("--steps", v);
+                    case "--warmup" -> warmup = nonNegative("--warmup", v);
+                    case "--batch" -> batch = positive("--batch", v);
+                    default -> throw new IllegalArgumentException("unknown flag '" + flag
+                            + "'; expected --sweep, --points, --methods, --steps, --warmup, --batch");
+                }
+            }
+            if (!"kd".equals(sweep) && !"len".equals(sweep)) {
+                throw new IllegalArgumentException("--sweep: expected kd or len, got " + sweep);
+            }
+            for (int p : points) {
+                if (p > 7) {
+                    throw new IllegalArgumentException("--points: " + p + " is outside 1..7");
+                }
+            }
+            return new Options(sweep, points, methods, steps, warmup, batch);
+        }
+
+        private static int positive(String flag, String s) {
+            int v = integer(flag, s);
+            if (v < 1) {
+                throw new IllegalArgumentException(flag + ": expected a positive integer, got '" + s + "'");
+            }
+            return v;
+        }
+
+        private static int nonNegative(String flag, String s) {
+            int v = integer(flag, s);
+            if (v < 0) {
+                throw new IllegalArgumentException(flag + ": expected an integer ≥ 0, got '" + s + "'");
+            }
+            return v;
+        }
+
+        private static int integer(String flag, String s) {
+            try {
+                return Integer.parseInt(s.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + ": expected an integer, got '" + s + "'");
+            }
+        }
+    }
+
+    static Point point(String sweep, int i) {
+        if ("kd".equals(sweep)) {
+            return new Point(i, new SearchSpace(Arrays.copyOf(KD_KERNELS, i), Arrays.copyOf(KD_DILATIONS, i)), 1000);
+        }
+        return new Point(i, new SearchSpace(new int[]{3, 5, 7, 9, 11}, new int[]{1, 3, 7, 15, 31}), 1 << (4 + i));
+    }
+
+    public static void main(String[] args) {
+        run(Options.parse(args), System.out);
+    }
+
+    static void run(Options o, PrintStream out) {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        Throughput hw = Throughput.measure();
+        LOG.info("threads {}; measured throughput: FFT {} GFLOP/s (complex, 5n·log2 n), double GEMM {} GFLOP/s",
+                Parallel.threads(), String.format("%.2f", hw.fftGflops()), String.format("%.2f", hw.gemmGflops()));
+        out.println(HEADER);
+        out.flush();
+        for (int i : o.points()) {
+            Point p = point(o.sweep(), i);
+            for (Strategy m : o.methods()) {
+                double ms = timeStep(p, m, o);
+                out.printf("%s,%s,%s,%d,%d,%.1f%n", m.id(), join(p.space().kernels()), join(p.space().dilations()),
+                        p.length(), o.batch(), ms);
+                out.flush();
+            }
+        }
+    }
+
+    private static String join(int[] v) {
+        return Arrays.stream(v).mapToObj(Integer::toString).collect(Collectors.joining("|"));
+    }
+
+    static ComputationGraph network(Point p, Strategy method) {
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
+                .seed(0).dataType(DataType.FLOAT).updater(new Sgd(0.01));
+        ComputationGraph net = new ComputationGraph(ResNet1D.graph(base, 1, p.length(), 10, 16,
+                ResNet1D.supernetConvs(p.space(), method, true, 0)));
+        net.init();
+        return net;
+    }
+
+    static double timeStep(Point p, Strategy method, Options o) {
+        ComputationGraph net = network(p, method);
+        Random r = new Random(p.index());
+        INDArray x = Nd4j.rand(DataType.FLOAT, o.batch(), 1, p.length(), 1).subi(0.5);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, o.batch(), 10);
+        for (int b = 0; b < o.batch(); b++) {
+            y.putScalar(b, r.nextInt(10), 1.0);
+        }
+        MultiDataSet ds = new MultiDataSet(x, y);
+        for (int s = 0; s < o.warmup(); s++) {
+            net.fit(ds);
+        }
+        WorkCounter.reset();
+        long t0 = System.nanoTime();
+        for (int s = 0; s < o.steps(); s++) {
+            net.fit(ds);
+        }
+        double ms = (System.nanoTime() - t0) / 1e6 / o.steps();
+        if (!Double.isFinite(net.score())) {
+            throw new IllegalStateException(method + " point " + p.index() + ": loss is not finite");
+        }
+        if (method == Strategy.FFT) {
+            Throughput hw = Throughput.cached();
+            double fft = WorkCounter.fftFlops() / (double) o.steps();
+            double gemm = WorkCounter.gemmFlops() / (double) o.steps();
+            double boundMs = (fft / hw.fftGflops() + gemm / hw.gemmGflops()) / 1e6;
+            LOG.info("point {} {} S={}: {} ms/step; FFT {} GFLOP + GEMM {} GFLOP per step need {} ms at the measured "
+                            + "throughput: gap {}×", p.index(), p.space(), p.space().span(), String.format("%.1f", ms),
+                    String.format("%.2f", fft / 1e9), String.format("%.2f", gemm / 1e9), String.format("%.1f", boundMs),
+                    String.format("%.1f", ms / boundMs));
+        } else {
+            LOG.info("point {} {} {}: {} ms/step", p.index(), method, p.space(), String.format("%.1f", ms));
+        }
+        return ms;
+    }
+
+    /** The machine's FFT and GEMM throughput, measured with all dash threads, as the engine uses them. */
+    record Throughput(double fftGflops, double gemmGflops) {
+        private static Throughput cached;
+
+        static synchronized Throughput cached() {
+            return cached == null ? measure() : cached;
+        }
+
+        static synchronized Throughput measure() {
+            FftBackend backend = FftBackend.defaultBackend();
+            int n = 2048;
+            int signals = 64 * Parallel.threads();
+            double fft = 0;
+            for (int rep = 0; rep < 3; rep++) {
+                long t0 = System.nanoTime();
+                Parallel.forRange(signals, s -> {
+                    ComplexFft plan = backend.plan(1, n);
+                    double[] buf = new double[2 * n];
+                    for (int j = 0; j < buf.length; j++) {
+                        buf[j] = (j * 7 % 13) - 6;
+                    }
+                    for (int k = 0; k < 8; k++) {
+                        plan.forward(buf);
+                        plan.inverse(buf);
+                    }
+                });
+                double secs = (System.nanoTime() - t0) / 1e9;
+                fft = Math.max(fft, signals * 16 * 5.0 * n * (Math.log(n) / Math.log(2)) / secs / 1e9);
+            }
+            INDArray a = Nd4j.rand(DataType.DOUBLE, 256, 64, 64);
+            INDArray b = Nd4j.rand(DataType.DOUBLE, 256, 64, 64);
+            double gemm = 0;
+            for (int rep = 0; rep < 5; rep++) {
+                long t0 = System.nanoTime();
+                Nd4j.matmul(a, b);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                gemm = Math.max(gemm, 2.0 * 256 * 64 * 64 * 64 / secs / 1e9);
+            }
+            WorkCounter.reset();
+            cached = new Throughput(fft, gemm);
+            return cached;
+        }
+    }
+
+    /** For tests: all sweep points. */
+    static List<Point> points(String sweep) {
+        List<Point> out = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) {
+            out.add(point(sweep, i));
+        }
+        return out;
+    }
+}
