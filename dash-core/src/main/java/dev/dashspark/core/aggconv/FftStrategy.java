@@ -5,6 +5,7 @@ import dev.dashspark.core.fft.FftBackend;
 import dev.dashspark.core.util.Arrays2;
 import dev.dashspark.core.util.Parallel;
 import dev.dashspark.core.util.WorkCounter;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -217,21 +218,27 @@ final class FftStrategy implements AggConvStrategy {
 
     /**
      * Spectra of all (pair, channel) signals of {@code src} in the layout of the batched product:
-     * {@code [f][pair][re: channel | im: channel]}, i.e. (points, pairs, 2·channels).
+     * {@code [f][pair][re: channel | im: channel]}, i.e. (points, pairs, 2·channels). One job per pair, so that
+     * every frequency's channel run is written contiguously.
      */
     private double[] denseSpectra(double[] src, int channels, Geo g, Grid grid) {
         int pairs = g.pairs();
         int stride = 2 * channels;
-        double[] out = new double[g.points() * pairs * stride];
-        Parallel.forRange(pairs * channels, job -> {
-            int q = job / channels;
-            int ch = job % channels;
-            double[] buf = new double[2 * g.points()];
-            load(src, channels, ch, q, g, grid, buf);
-            backend.plan(g.n0(), g.n1()).forward(buf);
-            for (int f = 0, at = q * stride + ch; f < g.points(); f++, at += pairs * stride) {
-                out[at] = buf[2 * f];
-                out[at + channels] = buf[2 * f + 1];
+        int points = g.points();
+        double[] out = new double[points * pairs * stride];
+        Parallel.forRange(pairs, q -> {
+            ComplexFft plan = backend.plan(g.n0(), g.n1());
+            double[][] bufs = new double[channels][2 * points];
+            for (int ch = 0; ch < channels; ch++) {
+                load(src, channels, ch, q, g, grid, bufs[ch]);
+                plan.forward(bufs[ch]);
+            }
+            for (int f = 0; f < points; f++) {
+                int at = (f * pairs + q) * stride;
+                for (int ch = 0; ch < channels; ch++) {
+                    out[at + ch] = bufs[ch][2 * f];
+                    out[at + channels + ch] = bufs[ch][2 * f + 1];
+                }
             }
         });
         return out;
@@ -241,16 +248,21 @@ final class FftStrategy implements AggConvStrategy {
     private void inverseAll(double[] spectra, int channels, double[] dst, Geo g, Grid grid) {
         int pairs = g.pairs();
         int stride = 2 * channels;
-        Parallel.forRange(pairs * channels, job -> {
-            int q = job / channels;
-            int ch = job % channels;
-            double[] buf = new double[2 * g.points()];
-            for (int f = 0, at = q * stride + ch; f < g.points(); f++, at += pairs * stride) {
-                buf[2 * f] = spectra[at];
-                buf[2 * f + 1] = spectra[at + channels];
+        int points = g.points();
+        Parallel.forRange(pairs, q -> {
+            ComplexFft plan = backend.plan(g.n0(), g.n1());
+            double[][] bufs = new double[channels][2 * points];
+            for (int f = 0; f < points; f++) {
+                int at = (f * pairs + q) * stride;
+                for (int ch = 0; ch < channels; ch++) {
+                    bufs[ch][2 * f] = spectra[at + ch];
+                    bufs[ch][2 * f + 1] = spectra[at + channels + ch];
+                }
             }
-            backend.plan(g.n0(), g.n1()).inverse(buf);
-            store(buf, dst, channels, ch, q, g, grid);
+            for (int ch = 0; ch < channels; ch++) {
+                plan.inverse(bufs[ch]);
+                store(bufs[ch], dst, channels, ch, q, g, grid);
+            }
         });
     }
 
@@ -286,10 +298,10 @@ final class FftStrategy implements AggConvStrategy {
 
     /** (points, pairs, 2·in) × (points, 2·in, 2·out) → (points, pairs, 2·out): one batched GEMM. */
     private static double[] batchedComplexProduct(double[] a, int in, double[] blocks, int out, Geo g) {
-        INDArray lhs = Nd4j.createFromArray(a).reshape('c', g.points(), g.pairs(), 2L * in);
-        INDArray rhs = Nd4j.createFromArray(blocks).reshape('c', g.points(), 2L * in, 2L * out);
+        INDArray lhs = Arrays2.fromDouble(a, new long[]{g.points(), g.pairs(), 2L * in}, DataType.DOUBLE);
+        INDArray rhs = Arrays2.fromDouble(blocks, new long[]{g.points(), 2L * in, 2L * out}, DataType.DOUBLE);
         WorkCounter.gemm(g.points(), g.pairs(), 2L * in, 2L * out);
-        return Nd4j.matmul(lhs, rhs).dup('c').data().asDouble();
+        return Arrays2.toDouble(Nd4j.matmul(lhs, rhs));
     }
 
     /**
@@ -299,9 +311,9 @@ final class FftStrategy implements AggConvStrategy {
     private void kernelCorrelation(double[] grads, double[] spectra, Geo g, double[] corr) {
         int cin = g.cin();
         int cout = g.cout();
-        INDArray gm = Nd4j.createFromArray(grads).reshape('c', g.points(), g.pairs(), 2L * cout);
-        INDArray xm = Nd4j.createFromArray(spectra).reshape('c', g.points(), g.pairs(), 2L * cin);
-        double[] m = Nd4j.matmul(gm, xm, true, false, false).dup('c').data().asDouble();
+        INDArray gm = Arrays2.fromDouble(grads, new long[]{g.points(), g.pairs(), 2L * cout}, DataType.DOUBLE);
+        INDArray xm = Arrays2.fromDouble(spectra, new long[]{g.points(), g.pairs(), 2L * cin}, DataType.DOUBLE);
+        double[] m = Arrays2.toDouble(Nd4j.matmul(gm, xm, true, false, false));
         WorkCounter.gemm(g.points(), 2L * cout, g.pairs(), 2L * cin);
         int len = 2 * g.points();
         int block = 4 * cin * cout;

@@ -33,7 +33,10 @@ public final class JTransformsBackend implements FftBackend {
             throw new IllegalArgumentException("FFT size must be positive, got " + rows + "×" + cols);
         }
         long key = ((long) rows << 32) | cols;
-        return plans.get().computeIfAbsent(key, k -> rows == 1 ? new Plan1D(cols) : new Plan2D(rows, cols));
+        // a rows × 1 transform is a 1D transform of the column, which is contiguous in the interleaved buffer
+        // (DoubleFFT_2D rejects a dimension of 1)
+        return plans.get().computeIfAbsent(key, k -> rows == 1 || cols == 1
+                ? new Plan1D(rows, cols, new DoubleFFT_1D((long) rows * cols)) : new Plan2D(rows, cols));
     }
 
     @Override
@@ -44,15 +47,7 @@ public final class JTransformsBackend implements FftBackend {
         return Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1;
     }
 
-    private record Plan1D(int cols, DoubleFFT_1D fft) implements ComplexFft {
-        Plan1D(int cols) {
-            this(cols, new DoubleFFT_1D(cols));
-        }
-
-        @Override
-        public int rows() {
-            return 1;
-        }
+    private record Plan1D(int rows, int cols, DoubleFFT_1D fft) implements ComplexFft {
 
         @Override
         public void forward(double[] a) {

@@ -1,0 +1,126 @@
+package dev.dashspark.core.layer;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** ChannelBatchNorm computes what DL4J's BatchNormalization (and PyTorch's BatchNorm) computes, gradients included. */
+class ChannelBatchNormTest {
+    private static DataType savedDefault;
+    private static DataType savedFloating;
+
+    @BeforeAll
+    static void doubles() {
+        savedDefault = Nd4j.dataType();
+        savedFloating = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterAll
+    static void restore() {
+        Nd4j.setDefaultDataTypes(savedDefault, savedFloating);
+    }
+
+    static ComputationGraph net(Layer bn, org.nd4j.linalg.learning.config.IUpdater updater) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.DOUBLE)
+                .updater(updater).graphBuilder().addInputs("in")
+                .addLayer("bn", bn, "in")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "bn")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").setInputTypes(InputType.convolutional(9, 1, 4)).build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
+    }
+
+    static INDArray x(long seed) {
+        Random r = new Random(seed);
+        INDArray x = Nd4j.create(DataType.DOUBLE, 5, 4, 9, 1);
+        for (long i = 0; i < x.length(); i++) {
+            x.putScalar(i, 2 + 3 * r.nextGaussian());
+        }
+        return x;
+    }
+
+    static INDArray y() {
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, 5, 3);
+        for (int b = 0; b < 5; b++) {
+            y.putScalar(b, b % 3, 1.0);
+        }
+        return y;
+    }
+
+    @Test
+    void trainingOutputsEqualDl4jBatchNormalization() {
+        ComputationGraph ours = net(ChannelBatchNorm.builder().build(), new NoOp());
+        ComputationGraph theirs = net(new BatchNormalization.Builder().eps(1e-5).build(), new NoOp());
+        theirs.getLayer("out").setParams(ours.getLayer("out").params().dup());
+        INDArray a = ours.feedForward(new INDArray[]{x(3)}, true).get("bn");
+        INDArray b = theirs.feedForward(new INDArray[]{x(3)}, true).get("bn");
+        assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), 1e-9);
+        // and it is normalised: per channel mean 0, (biased) variance 1
+        INDArray perChannelMean = a.mean(0, 2, 3);
+        assertEquals(0.0, perChannelMean.amaxNumber().doubleValue(), 1e-12);
+    }
+
+    @Test
+    void runningStatisticsFollowPytorchMomentumAndUnbiasedVariance() {
+        ComputationGraph g = net(ChannelBatchNorm.builder().build(), new Sgd(0.0));
+        INDArray x = x(4);
+        g.fit(new MultiDataSet(x, y()));
+        INDArray mean = x.mean(0, 2, 3);
+        INDArray var = x.var(true, 0, 2, 3);
+        INDArray expectedMean = mean.mul(0.1);
+        INDArray expectedVar = var.mul(0.1).add(0.9);
+        assertEquals(0.0, g.getLayer("bn").getParam("mean").sub(expectedMean).amaxNumber().doubleValue(), 1e-12);
+        assertEquals(0.0, g.getLayer("bn").getParam("var").sub(expectedVar).amaxNumber().doubleValue(), 1e-12);
+        // evaluation uses the running statistics
+        INDArray eval = g.feedForward(new INDArray[]{x}, false).get("bn");
+        double expected0 = (x.getDouble(0, 0, 0, 0) - expectedMean.getDouble(0)) / Math.sqrt(expectedVar.getDouble(0) + 1e-5);
+        assertEquals(expected0, eval.getDouble(0, 0, 0, 0), 1e-12);
+    }
+
+    @Test
+    void gradientsPassDl4jGradientCheck() {
+        ComputationGraph g = net(ChannelBatchNorm.builder().build(), new NoOp());
+        g.getLayer("bn").getParam("gamma").assign(Nd4j.createFromArray(0.5, 1.5, -1.0, 2.0));
+        g.getLayer("bn").getParam("beta").assign(Nd4j.createFromArray(0.1, -0.2, 0.3, 0.0));
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
+                .inputs(new INDArray[]{x(5)}).labels(new INDArray[]{y()})
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
+                .excludeParams(java.util.Set.of("bn_mean", "bn_var"))));
+    }
+
+    @Test
+    void configurationSurvivesJson() {
+        ComputationGraph g = net(ChannelBatchNorm.builder().eps(1e-3).momentum(0.2).build(), new NoOp());
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(g.getConfiguration().toJson());
+        assertEquals(g.getConfiguration(), back);
+        ChannelBatchNorm l = (ChannelBatchNorm) ((org.deeplearning4j.nn.conf.graph.LayerVertex) back.getVertices().get("bn")).getLayerConf().getLayer();
+        assertEquals(1e-3, l.getEps());
+        assertEquals(0.2, l.getMomentum());
+    }
+}
