@@ -3,6 +3,7 @@ package dev.dashspark.core.aggconv;
 import dev.dashspark.core.fft.ComplexFft;
 import dev.dashspark.core.fft.FftBackend;
 import dev.dashspark.core.util.Arrays2;
+import dev.dashspark.core.util.Flat;
 import dev.dashspark.core.util.Parallel;
 import dev.dashspark.core.util.WorkCounter;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -94,17 +95,18 @@ final class FftStrategy implements AggConvStrategy {
         }
     }
 
-    /** What backward reuses: the input values, the kernel spectra and the input spectra. */
-    private record Cache(Geo geo, double[] x, double[] kernelSpectra, double[] inputSpectra) {
+    /** What backward reuses: the kernel spectra and the input spectra. */
+    private record Cache(Geo geo, double[] kernelSpectra, double[] inputSpectra) {
     }
 
     @Override
     public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, boolean keepForBackward) {
         spec.checkInputShape(x.shape());
         Geo g = Geo.of(spec, x.shape(), backend);
-        double[] xs = Arrays2.toDouble(x);
+        Flat xs = Flat.readable(x);
         double[] kernels = kernelSpectra(spec, g, MixedWeightsStrategy.weightsAsDouble(weights), c);
-        double[] y = new double[g.batch() * g.cout() * g.output().size()];
+        INDArray out = Nd4j.createUninitialized(floating(x.dataType()), spec.outputShape(x.shape()), 'c');
+        Flat y = Flat.of(out);
         double[] spectra;
         if (spec.depthwise()) {
             spectra = keepForBackward ? new double[g.pairs() * g.cin() * 2 * g.points()] : null;
@@ -128,9 +130,8 @@ final class FftStrategy implements AggConvStrategy {
             double[] mixed = batchedComplexProduct(spectra, g.cin(), kernelBlocks(kernels, g, false), g.cout(), g);
             inverseAll(mixed, g.cout(), y, g, g.output());
         }
-        INDArray out = Arrays2.fromDouble(y, spec.outputShape(x.shape()), x.dataType());
-        Cache cache = keepForBackward ? new Cache(g, xs, kernels, spectra) : null;
-        return new Forward(spec, out, x, weights, c.clone(), cache);
+        Cache cache = keepForBackward ? new Cache(g, kernels, spectra) : null;
+        return new Forward(spec, out.dataType() == x.dataType() ? out : out.castTo(x.dataType()), x, weights, c.clone(), cache);
     }
 
     @Override
@@ -142,11 +143,11 @@ final class FftStrategy implements AggConvStrategy {
             cache = (Cache) again.cache();
         }
         Geo g = cache.geo();
-        double[] xs = cache.x();
         double[] kernels = cache.kernelSpectra();
         double[] spectra = cache.inputSpectra();
-        double[] dy = Arrays2.toDouble(dyArray);
-        double[] dx = new double[xs.length];
+        Flat dy = Flat.readable(dyArray);
+        INDArray dxArray = Nd4j.createUninitialized(floating(f.input().dataType()), f.input().shape(), 'c');
+        Flat dx = Flat.of(dxArray);
         int len = 2 * g.points();
         int rows = Kernels.rows(spec);
         double[] corr = new double[rows * len];
@@ -185,7 +186,13 @@ final class FftStrategy implements AggConvStrategy {
         for (int i = 0; i < n; i++) {
             dWArrays[i] = Arrays2.fromDouble(dW[i], spec.weightShape(i), f.weights()[i].dataType());
         }
-        return new Backward(Arrays2.fromDouble(dx, f.input().shape(), f.input().dataType()), dWArrays, dc);
+        INDArray inputGradient = dxArray.dataType() == f.input().dataType() ? dxArray : dxArray.castTo(f.input().dataType());
+        return new Backward(inputGradient, dWArrays, dc);
+    }
+
+    /** FLOAT and DOUBLE outputs are written directly; other input types get DOUBLE results cast back. */
+    private static DataType floating(DataType t) {
+        return t == DataType.FLOAT ? DataType.FLOAT : DataType.DOUBLE;
     }
 
     /** Spectra of the kernels W̄[o, g] placed at (p − t) mod P: (O·G) rows of 2·points doubles. */
@@ -221,7 +228,7 @@ final class FftStrategy implements AggConvStrategy {
      * {@code [f][pair][re: channel | im: channel]}, i.e. (points, pairs, 2·channels). One job per pair, so that
      * every frequency's channel run is written contiguously.
      */
-    private double[] denseSpectra(double[] src, int channels, Geo g, Grid grid) {
+    private double[] denseSpectra(Flat src, int channels, Geo g, Grid grid) {
         int pairs = g.pairs();
         int stride = 2 * channels;
         int points = g.points();
@@ -245,7 +252,7 @@ final class FftStrategy implements AggConvStrategy {
     }
 
     /** Inverse transforms of every (pair, channel) of a (points, pairs, 2·channels) spectrum, stored on a grid. */
-    private void inverseAll(double[] spectra, int channels, double[] dst, Geo g, Grid grid) {
+    private void inverseAll(double[] spectra, int channels, Flat dst, Geo g, Grid grid) {
         int pairs = g.pairs();
         int stride = 2 * channels;
         int points = g.points();
@@ -335,7 +342,7 @@ final class FftStrategy implements AggConvStrategy {
      * Loads channel {@code ch} of batch elements 2q (real part) and 2q + 1 (imaginary part, if it exists) of a
      * c-order (B, channels, rows, cols) array into the zeroed transform buffer, at the grid's positions.
      */
-    private static void load(double[] src, int channels, int ch, int q, Geo g, Grid grid, double[] buf) {
+    private static void load(Flat src, int channels, int ch, int q, Geo g, Grid grid, double[] buf) {
         Arrays.fill(buf, 0.0);
         int plane = grid.size();
         int b1 = 2 * q;
@@ -346,16 +353,16 @@ final class FftStrategy implements AggConvStrategy {
             int pos = 2 * (r * grid.rowStep() * g.n1());
             int src1 = base1 + r * grid.cols();
             for (int col = 0; col < grid.cols(); col++, pos += 2 * grid.colStep()) {
-                buf[pos] = src[src1 + col];
+                buf[pos] = src.get(src1 + col);
                 if (base2 >= 0) {
-                    buf[pos + 1] = src[base2 + r * grid.cols() + col];
+                    buf[pos + 1] = src.get(base2 + r * grid.cols() + col);
                 }
             }
         }
     }
 
     /** The inverse of {@link #load}: real part to batch element 2q, imaginary part to 2q + 1. */
-    private static void store(double[] buf, double[] dst, int channels, int ch, int q, Geo g, Grid grid) {
+    private static void store(double[] buf, Flat dst, int channels, int ch, int q, Geo g, Grid grid) {
         int plane = grid.size();
         int b1 = 2 * q;
         int b2 = b1 + 1 < g.batch() ? b1 + 1 : -1;
@@ -365,9 +372,9 @@ final class FftStrategy implements AggConvStrategy {
             int pos = 2 * (r * grid.rowStep() * g.n1());
             int dst1 = base1 + r * grid.cols();
             for (int col = 0; col < grid.cols(); col++, pos += 2 * grid.colStep()) {
-                dst[dst1 + col] = buf[pos];
+                dst.set(dst1 + col, buf[pos]);
                 if (base2 >= 0) {
-                    dst[base2 + r * grid.cols() + col] = buf[pos + 1];
+                    dst.set(base2 + r * grid.cols() + col, buf[pos + 1]);
                 }
             }
         }

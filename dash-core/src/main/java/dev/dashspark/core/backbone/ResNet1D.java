@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import dev.dashspark.core.layer.ChannelBatchNorm;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -87,7 +87,7 @@ public final class ResNet1D {
             for (int c = 0; c < 3; c++) {
                 ConvSlot s = slots.get(3 * b + c);
                 g.addLayer(s.name(), convs.create(s), prev);
-                g.addLayer(s.name() + "bn", new BatchNormalization.Builder().nOut(s.outChannels()).build(), s.name());
+                g.addLayer(s.name() + "bn", ChannelBatchNorm.builder().nOut(s.outChannels()).build(), s.name());
                 g.addLayer(s.name() + "relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), s.name() + "bn");
                 prev = s.name() + "relu";
             }
@@ -97,7 +97,7 @@ public final class ResNet1D {
                 String sc = "b" + (b + 1) + "shortcut";
                 g.addLayer(sc, new ConvolutionLayer.Builder(1, 1).convolutionMode(ConvolutionMode.Same)
                         .nIn(first.inChannels()).nOut(first.outChannels()).activation(Activation.IDENTITY).build(), blockIn);
-                g.addLayer(sc + "bn", new BatchNormalization.Builder().nOut(first.outChannels()).build(), sc);
+                g.addLayer(sc + "bn", ChannelBatchNorm.builder().nOut(first.outChannels()).build(), sc);
                 shortcut = sc + "bn";
             }
             String add = "b" + (b + 1) + "add";

@@ -87,8 +87,8 @@ public class AggConvLayerImpl extends BaseLayer<AggConvLayer> {
         double[] c = layerConf().isGumbel() ? Mixing.gumbelSoftmax(alpha, noise()) : Mixing.softmax(alpha);
         AggConv.Pass pass;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            INDArray x = spec.dims() == 1 ? in.reshape('c', in.size(0), in.size(1), in.size(2)).dup('c') : in.dup('c');
-            pass = op().forward(x, weights(), bias(), c, training);
+            // no copy: a training pass is followed by backprop within the same iteration, while the input is alive
+            pass = op().forward(operatorView(in, spec), weights(), bias(), c, training);
         }
         lastC = c;
         lastPass = training ? pass : null;
@@ -107,16 +107,14 @@ public class AggConvLayerImpl extends BaseLayer<AggConvLayer> {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             AggConv.Pass pass = lastPass;
             if (pass == null) {
-                INDArray in = input.castTo(dataType);
-                INDArray x = spec.dims() == 1 ? in.reshape('c', in.size(0), in.size(1), in.size(2)).dup('c') : in.dup('c');
                 double[] c = lastC != null ? lastC : Mixing.softmax(alpha());
-                pass = op().forward(x, weights(), bias(), c, true);
+                pass = op().forward(operatorView(input.castTo(dataType), spec), weights(), bias(), c, true);
             }
             INDArray eps = epsilon.castTo(dataType);
             if (spec.dims() == 1) {
                 eps = eps.reshape('c', eps.size(0), eps.size(1), eps.size(2));
             }
-            g = op().backward(pass, eps.dup('c'), layerConf().isHasBias());
+            g = op().backward(pass, eps, layerConf().isHasBias());
         }
         lastPass = null;
         Gradient out = new DefaultGradient();
@@ -138,6 +136,11 @@ public class AggConvLayerImpl extends BaseLayer<AggConvLayer> {
         INDArray epsOut = mgr.dup(ArrayType.ACTIVATION_GRAD, dx.castTo(dataType));
         epsOut = backpropDropOutIfPresent(epsOut);
         return new Pair<>(out, epsOut);
+    }
+
+    /** [B, C, L, 1] → (B, C, L) in 1D (a view when c-ordered); 2D input as is. */
+    private static INDArray operatorView(INDArray in, AggConvSpec spec) {
+        return spec.dims() == 1 ? in.reshape('c', in.size(0), in.size(1), in.size(2)) : in;
     }
 
     private INDArray[] weights() {

@@ -1,6 +1,7 @@
 package dev.dashspark.core.layer;
 
 import dev.dashspark.core.util.Arrays2;
+import dev.dashspark.core.util.Flat;
 import dev.dashspark.core.util.Parallel;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -23,11 +24,9 @@ import static dev.dashspark.core.layer.ChannelBatchNormParamInitializer.VAR;
 public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
     private static final long serialVersionUID = 1L;
 
-    /** Saved by a training forward pass for backward: normalised input, batch statistics. */
-    private transient double[] xhat;
+    /** Saved by a training forward pass for backward (the input itself stays set on the layer). */
     private transient double[] batchMean;
     private transient double[] batchVar;
-    private transient double[] invStd;
 
     public ChannelBatchNormImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -63,99 +62,92 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
         int batch = (int) input.size(0);
         int channels = (int) input.size(1);
         int plane = (int) (input.length() / batch / channels);
-        double[] x = Arrays2.toDouble(input);
+        int n = batch * plane;
+        Flat x = Flat.readable(input);
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
+        Flat y = Flat.of(out);
         double[] gamma = param(GAMMA);
         double[] beta = param(BETA);
-        double[] y = new double[x.length];
+        double[] mean = training ? new double[channels] : param(MEAN);
+        double[] var = training ? new double[channels] : param(VAR);
         double eps = layerConf().getEps();
-        if (training) {
-            double[] xh = new double[x.length];
-            double[] mean = new double[channels];
-            double[] var = new double[channels];
-            double[] inv = new double[channels];
-            int n = batch * plane;
-            Parallel.forRange(channels, c -> {
+        Parallel.forRange(channels, c -> {
+            if (training) {
+                // two-pass statistics in double: shifted by the first value for stability
+                double shift = x.get(c * plane);
                 double s = 0;
-                for (int b = 0; b < batch; b++) {
-                    int base = (b * channels + c) * plane;
-                    for (int j = 0; j < plane; j++) {
-                        s += x[base + j];
-                    }
-                }
-                double m = s / n;
                 double ss = 0;
                 for (int b = 0; b < batch; b++) {
                     int base = (b * channels + c) * plane;
                     for (int j = 0; j < plane; j++) {
-                        double d = x[base + j] - m;
+                        double d = x.get(base + j) - shift;
+                        s += d;
                         ss += d * d;
                     }
                 }
-                double v = ss / n;
-                double is = 1.0 / Math.sqrt(v + eps);
-                for (int b = 0; b < batch; b++) {
-                    int base = (b * channels + c) * plane;
-                    for (int j = 0; j < plane; j++) {
-                        double h = (x[base + j] - m) * is;
-                        xh[base + j] = h;
-                        y[base + j] = gamma[c] * h + beta[c];
-                    }
+                double m = s / n;
+                mean[c] = shift + m;
+                var[c] = Math.max(ss / n - m * m, 0.0);
+            }
+            double scale = gamma[c] / Math.sqrt(var[c] + eps);
+            double offset = beta[c] - mean[c] * scale;
+            for (int b = 0; b < batch; b++) {
+                int base = (b * channels + c) * plane;
+                for (int j = 0; j < plane; j++) {
+                    y.set(base + j, x.get(base + j) * scale + offset);
                 }
-                mean[c] = m;
-                var[c] = v;
-                inv[c] = is;
-            });
-            xhat = xh;
+            }
+        });
+        if (training) {
             batchMean = mean;
             batchVar = var;
-            invStd = inv;
-        } else {
-            double[] mean = param(MEAN);
-            double[] var = param(VAR);
-            Parallel.forRange(channels, c -> {
-                double is = 1.0 / Math.sqrt(var[c] + eps);
-                for (int b = 0; b < batch; b++) {
-                    int base = (b * channels + c) * plane;
-                    for (int j = 0; j < plane; j++) {
-                        y[base + j] = gamma[c] * (x[base + j] - mean[c]) * is + beta[c];
-                    }
-                }
-            });
         }
-        return toWorkspace(mgr, ArrayType.ACTIVATIONS, y, input.shape());
+        return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
-        if (xhat == null) {
+        if (batchMean == null) {
             activate(true, LayerWorkspaceMgr.noWorkspaces());
         }
         int batch = (int) input.size(0);
         int channels = (int) input.size(1);
         int plane = (int) (input.length() / batch / channels);
         int n = batch * plane;
-        double[] dy = Arrays2.toDouble(epsilon);
+        Flat dy = Flat.readable(epsilon);
         double[] gamma = param(GAMMA);
-        double[] dx = new double[dy.length];
+        Flat x = Flat.readable(input);
+        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+        Flat dx = Flat.of(epsOut);
+        double[] mean = batchMean;
+        double[] var = batchVar;
         double[] dGamma = new double[channels];
         double[] dBeta = new double[channels];
-        double[] xh = xhat;
+        double eps = layerConf().getEps();
         Parallel.forRange(channels, c -> {
+            double m = mean[c];
+            double is = 1.0 / Math.sqrt(var[c] + eps);
             double sumDy = 0;
             double sumDyXh = 0;
             for (int b = 0; b < batch; b++) {
                 int base = (b * channels + c) * plane;
                 for (int j = 0; j < plane; j++) {
-                    sumDy += dy[base + j];
-                    sumDyXh += dy[base + j] * xh[base + j];
+                    double d = dy.get(base + j);
+                    sumDy += d;
+                    sumDyXh += d * (x.get(base + j) - m);
                 }
             }
-            double k = gamma[c] * invStd[c] / n;
+            sumDyXh *= is;
+            // dx = γ·is/n · (n·dy − Σdy − x̂·Σ(dy·x̂)), x̂ = (x − m)·is
+            double k = gamma[c] * is / n;
+            double a = k * n;
+            double bx = k * sumDyXh * is;
+            double c0 = -k * sumDy + bx * m;
             for (int b = 0; b < batch; b++) {
                 int base = (b * channels + c) * plane;
                 for (int j = 0; j < plane; j++) {
-                    dx[base + j] = k * (n * dy[base + j] - sumDy - xh[base + j] * sumDyXh);
+                    dx.set(base + j, a * dy.get(base + j) - bx * x.get(base + j) + c0);
                 }
             }
             dGamma[c] = sumDyXh;
@@ -177,9 +169,9 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
         put(g, BETA, dBeta);
         put(g, MEAN, dMean);
         put(g, VAR, dVar);
-        xhat = null;
-        INDArray eps = toWorkspace(mgr, ArrayType.ACTIVATION_GRAD, dx, input.shape());
-        return new Pair<>(g, backpropDropOutIfPresent(eps));
+        batchMean = null;
+        batchVar = null;
+        return new Pair<>(g, backpropDropOutIfPresent(epsOut));
     }
 
     private void put(Gradient g, String key, double[] values) {
@@ -188,9 +180,4 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
         g.setGradientFor(key, view);
     }
 
-    private INDArray toWorkspace(LayerWorkspaceMgr mgr, ArrayType type, double[] values, long[] shape) {
-        INDArray out = mgr.createUninitialized(type, dataType, shape, 'c');
-        Arrays2.copyInto(values, out);
-        return out;
-    }
 }

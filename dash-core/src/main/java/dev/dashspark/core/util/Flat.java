@@ -1,0 +1,82 @@
+package dev.dashspark.core.util;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * The values of a dense c-order FLOAT or DOUBLE INDArray, read and written in place through the native buffer's
+ * NIO view, as doubles. Avoids copying whole activations into Java arrays on hot paths. Not thread-safe for writes
+ * to the same index; distinct indices may be written from different threads.
+ */
+public final class Flat {
+    private final FloatBuffer floats;
+    private final DoubleBuffer doubles;
+    private final int length;
+
+    private Flat(FloatBuffer floats, DoubleBuffer doubles, int length) {
+        this.floats = floats;
+        this.doubles = doubles;
+        this.length = length;
+    }
+
+    /**
+     * A view of {@code a}'s values. {@code a} must be dense and c-ordered (a freshly created array, or a c-order
+     * reshape of one); use {@link #readable(INDArray)} for arbitrary arrays that are only read.
+     */
+    public static Flat of(INDArray a) {
+        if (!isDense(a)) {
+            throw new IllegalArgumentException("Flat.of: array must be dense and c-ordered, got " + a.shapeInfoToString());
+        }
+        long offset = a.offset();
+        int n = (int) a.length();
+        var bb = a.data().asNio().order(ByteOrder.nativeOrder());
+        return switch (a.dataType()) {
+            case FLOAT -> new Flat(bb.asFloatBuffer().position((int) offset).slice(), null, n);
+            case DOUBLE -> new Flat(null, bb.asDoubleBuffer().position((int) offset).slice(), n);
+            default -> throw new IllegalArgumentException("Flat.of: FLOAT or DOUBLE expected, got " + a.dataType());
+        };
+    }
+
+    /** A view for reading: {@code a} itself when dense, else a dense copy (non-floating types are cast to DOUBLE). */
+    public static Flat readable(INDArray a) {
+        INDArray r = a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE ? a : a.castTo(DataType.DOUBLE);
+        return of(isDense(r) ? r : r.dup('c'));
+    }
+
+    /** c-ordered with c strides (size-1 axes ignored), inside its buffer. */
+    static boolean isDense(INDArray a) {
+        if (a.ordering() != 'c') {
+            return false;
+        }
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expect = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expect) {
+                return false;
+            }
+            expect *= shape[i];
+        }
+        return a.offset() + a.length() <= a.data().length();
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public double get(int i) {
+        return floats != null ? floats.get(i) : doubles.get(i);
+    }
+
+    public void set(int i, double v) {
+        if (floats != null) {
+            floats.put(i, (float) v);
+        } else {
+            doubles.put(i, v);
+        }
+    }
+}
