@@ -9,12 +9,13 @@ import dev.dashspark.core.util.WorkCounter;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 
 /**
  * DASH technique 2: AggConv through the Fourier domain (ALGORITHM.md §2 steps 5–10), forward and backward, in
- * double precision whatever the input type.
+ * double precision whatever the input type (the dense channel-mixing GEMMs run in the network's precision).
  *
  * <p><b>Transform length.</b> The mixed kernel W̄ spans S = 2p + 1 taps centred on the output position, so for a
  * "same"-size output every axis only needs a circular length P ≥ n + p (taps that wrap land on the zero padding):
@@ -95,8 +96,11 @@ final class FftStrategy implements AggConvStrategy {
         }
     }
 
-    /** What backward reuses: the kernel spectra and the input spectra. */
-    private record Cache(Geo geo, double[] kernelSpectra, double[] inputSpectra) {
+    /**
+     * What backward reuses: the kernel spectra and the input spectra — (pairs, C, 2·points) doubles for depthwise
+     * layers, the (points, pairs, 2·Cin) product operand for dense ones.
+     */
+    private record Cache(Geo geo, double[] kernelSpectra, double[] depthwiseSpectra, INDArray denseSpectra) {
     }
 
     @Override
@@ -107,9 +111,11 @@ final class FftStrategy implements AggConvStrategy {
         double[] kernels = kernelSpectra(spec, g, MixedWeightsStrategy.weightsAsDouble(weights), c);
         INDArray out = Nd4j.createUninitialized(floating(x.dataType()), spec.outputShape(x.shape()), 'c');
         Flat y = Flat.of(out);
-        double[] spectra;
+        double[] spectra = null;
+        INDArray operand = null;
         if (spec.depthwise()) {
-            spectra = keepForBackward ? new double[g.pairs() * g.cin() * 2 * g.points()] : null;
+            double[] kept = keepForBackward ? new double[g.pairs() * g.cin() * 2 * g.points()] : null;
+            spectra = kept;
             Parallel.forRange(g.cin(), ch -> {
                 ComplexFft plan = backend.plan(g.n0(), g.n1());
                 double[] buf = new double[2 * g.points()];
@@ -117,8 +123,8 @@ final class FftStrategy implements AggConvStrategy {
                 for (int q = 0; q < g.pairs(); q++) {
                     load(xs, g.cin(), ch, q, g, g.input(), buf);
                     plan.forward(buf);
-                    if (spectra != null) {
-                        System.arraycopy(buf, 0, spectra, (q * g.cin() + ch) * len, len);
+                    if (kept != null) {
+                        System.arraycopy(buf, 0, kept, (q * g.cin() + ch) * len, len);
                     }
                     multiply(buf, kernels, ch * len, false);
                     plan.inverse(buf);
@@ -126,11 +132,13 @@ final class FftStrategy implements AggConvStrategy {
                 }
             });
         } else {
-            spectra = denseSpectra(xs, g.cin(), g, g.input());
-            double[] mixed = batchedComplexProduct(spectra, g.cin(), kernelBlocks(kernels, g, false), g.cout(), g);
-            inverseAll(mixed, g.cout(), y, g, g.output());
+            DataType type = gemmType(x);
+            operand = productLayout(rowSpectra(xs, g.cin(), g, g.input(), type), g, g.cin());
+            INDArray mixed = Nd4j.matmul(operand, kernelBlocks(kernels, g, false, type));
+            WorkCounter.gemm(g.points(), g.pairs(), 2L * g.cin(), 2L * g.cout());
+            inverseFromProduct(mixed, g.cout(), y, g, g.output());
         }
-        Cache cache = keepForBackward ? new Cache(g, kernels, spectra) : null;
+        Cache cache = keepForBackward ? new Cache(g, kernels, spectra, operand) : null;
         return new Forward(spec, out.dataType() == x.dataType() ? out : out.castTo(x.dataType()), x, weights, c.clone(), cache);
     }
 
@@ -138,13 +146,13 @@ final class FftStrategy implements AggConvStrategy {
     public Backward backward(Forward f, INDArray dyArray) {
         AggConvSpec spec = f.spec();
         Cache cache = f.cache() instanceof Cache k ? k : null;
-        if (cache == null || cache.inputSpectra() == null) {
+        if (cache == null) {
             Forward again = forward(spec, f.input(), f.weights(), f.c(), true);
             cache = (Cache) again.cache();
         }
         Geo g = cache.geo();
         double[] kernels = cache.kernelSpectra();
-        double[] spectra = cache.inputSpectra();
+        double[] spectra = cache.depthwiseSpectra();
         Flat dy = Flat.readable(dyArray);
         INDArray dxArray = Nd4j.createUninitialized(floating(f.input().dataType()), f.input().shape(), 'c');
         Flat dx = Flat.of(dxArray);
@@ -169,10 +177,12 @@ final class FftStrategy implements AggConvStrategy {
                 System.arraycopy(r, 0, corr, acc, len);
             });
         } else {
-            double[] grads = denseSpectra(dy, g.cout(), g, g.output());
-            double[] dxSpectra = batchedComplexProduct(grads, g.cout(), kernelBlocks(kernels, g, true), g.cin(), g);
-            inverseAll(dxSpectra, g.cin(), dx, g, g.input());
-            kernelCorrelation(grads, spectra, g, corr);
+            DataType type = gemmType(f.input());
+            INDArray grads = productLayout(rowSpectra(dy, g.cout(), g, g.output(), type), g, g.cout());
+            INDArray dxSpectra = Nd4j.matmul(grads, kernelBlocks(kernels, g, true, type));
+            WorkCounter.gemm(g.points(), g.pairs(), 2L * g.cout(), 2L * g.cin());
+            inverseFromProduct(dxSpectra, g.cin(), dx, g, g.input());
+            kernelCorrelation(grads, cache.denseSpectra(), g, corr);
         }
         double[][] w = MixedWeightsStrategy.weightsAsDouble(f.weights());
         int n = spec.space().size();
@@ -188,6 +198,14 @@ final class FftStrategy implements AggConvStrategy {
         }
         INDArray inputGradient = dxArray.dataType() == f.input().dataType() ? dxArray : dxArray.castTo(f.input().dataType());
         return new Backward(inputGradient, dWArrays, dc);
+    }
+
+    /**
+     * Precision of the frequency-domain GEMMs: that of the network (float networks get float GEMMs, whose rounding
+     * is far below float activations'; double networks keep double). Transforms always run in double.
+     */
+    private static DataType gemmType(INDArray like) {
+        return like.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
     }
 
     /** FLOAT and DOUBLE outputs are written directly; other input types get DOUBLE results cast back. */
@@ -223,116 +241,78 @@ final class FftStrategy implements AggConvStrategy {
         return out;
     }
 
-    /**
-     * Spectra of all (pair, channel) signals of {@code src} in the layout of the batched product:
-     * {@code [f][pair][re: channel | im: channel]}, i.e. (points, pairs, 2·channels). One job per pair, so that
-     * every frequency's channel run is written contiguously.
-     */
-    private double[] denseSpectra(Flat src, int channels, Geo g, Grid grid) {
-        int pairs = g.pairs();
-        int stride = 2 * channels;
-        int points = g.points();
-        double[] out = new double[points * pairs * stride];
-        Parallel.forRange(pairs, q -> {
-            ComplexFft plan = backend.plan(g.n0(), g.n1());
-            double[][] bufs = new double[channels][2 * points];
-            for (int ch = 0; ch < channels; ch++) {
-                load(src, channels, ch, q, g, grid, bufs[ch]);
-                plan.forward(bufs[ch]);
-            }
-            for (int f = 0; f < points; f++) {
-                int at = (f * pairs + q) * stride;
-                for (int ch = 0; ch < channels; ch++) {
-                    out[at + ch] = bufs[ch][2 * f];
-                    out[at + channels + ch] = bufs[ch][2 * f + 1];
-                }
-            }
-        });
-        return out;
-    }
-
-    /** Inverse transforms of every (pair, channel) of a (points, pairs, 2·channels) spectrum, stored on a grid. */
-    private void inverseAll(double[] spectra, int channels, Flat dst, Geo g, Grid grid) {
-        int pairs = g.pairs();
-        int stride = 2 * channels;
-        int points = g.points();
-        Parallel.forRange(pairs, q -> {
-            ComplexFft plan = backend.plan(g.n0(), g.n1());
-            double[][] bufs = new double[channels][2 * points];
-            for (int f = 0; f < points; f++) {
-                int at = (f * pairs + q) * stride;
-                for (int ch = 0; ch < channels; ch++) {
-                    bufs[ch][2 * f] = spectra[at + ch];
-                    bufs[ch][2 * f + 1] = spectra[at + channels + ch];
-                }
-            }
-            for (int ch = 0; ch < channels; ch++) {
-                plan.inverse(bufs[ch]);
-                store(bufs[ch], dst, channels, ch, q, g, grid);
-            }
-        });
-    }
-
-    /**
-     * Real block form of the kernel spectra, (points, 2·in, 2·out) with in/out the channels of the product:
-     * forward (in = Cin, out = Cout) {@code [[Hrᵀ, Hiᵀ], [−Hiᵀ, Hrᵀ]]}; adjoint (in = Cout, out = Cin)
-     * {@code [[Hr, −Hi], [Hi, Hr]]}, which multiplies by conj(H).
-     */
-    private static double[] kernelBlocks(double[] kernels, Geo g, boolean adjoint) {
-        int cin = g.cin();
-        int cout = g.cout();
-        int in = adjoint ? cout : cin;
-        int out = adjoint ? cin : cout;
+    /** Transforms of every (pair, channel) signal of {@code src}, in row layout (pairs, channels, points, 2). */
+    private INDArray rowSpectra(Flat src, int channels, Geo g, Grid grid, DataType type) {
         int len = 2 * g.points();
-        double[] b = new double[g.points() * 4 * in * out];
-        Parallel.forRange(g.points(), f -> {
-            int base = f * 4 * in * out;
-            for (int o = 0; o < cout; o++) {
-                for (int i = 0; i < cin; i++) {
-                    double hr = kernels[(o * cin + i) * len + 2 * f];
-                    double hi = kernels[(o * cin + i) * len + 2 * f + 1];
-                    int row = adjoint ? o : i;
-                    int col = adjoint ? i : o;
-                    b[base + row * 2 * out + col] = hr;
-                    b[base + row * 2 * out + out + col] = adjoint ? -hi : hi;
-                    b[base + (in + row) * 2 * out + col] = adjoint ? hi : -hi;
-                    b[base + (in + row) * 2 * out + out + col] = hr;
-                }
-            }
+        INDArray rows = Nd4j.createUninitialized(type, new long[]{g.pairs(), channels, g.points(), 2}, 'c');
+        Flat out = Flat.of(rows);
+        Parallel.forRange(g.pairs() * channels, job -> {
+            double[] buf = new double[len];
+            load(src, channels, job % channels, job / channels, g, grid, buf);
+            backend.plan(g.n0(), g.n1()).forward(buf);
+            out.put(job * len, buf);
         });
-        return b;
+        return rows;
     }
 
-    /** (points, pairs, 2·in) × (points, 2·in, 2·out) → (points, pairs, 2·out): one batched GEMM. */
-    private static double[] batchedComplexProduct(double[] a, int in, double[] blocks, int out, Geo g) {
-        INDArray lhs = Arrays2.fromDouble(a, new long[]{g.points(), g.pairs(), 2L * in}, DataType.DOUBLE);
-        INDArray rhs = Arrays2.fromDouble(blocks, new long[]{g.points(), 2L * in, 2L * out}, DataType.DOUBLE);
-        WorkCounter.gemm(g.points(), g.pairs(), 2L * in, 2L * out);
-        return Arrays2.toDouble(Nd4j.matmul(lhs, rhs));
+    /** Row layout (pairs, C, points, 2) → product layout (points, pairs, 2·C): per frequency [re of C | im of C]. */
+    private static INDArray productLayout(INDArray rows, Geo g, int channels) {
+        return rows.permute(2, 0, 3, 1).dup('c').reshape('c', g.points(), g.pairs(), 2L * channels);
+    }
+
+    /** Back from product layout (points, pairs, 2·C) to rows, then inverse transforms stored on the grid. */
+    private void inverseFromProduct(INDArray product, int channels, Flat dst, Geo g, Grid grid) {
+        INDArray rows = product.reshape('c', g.points(), g.pairs(), 2, channels).permute(1, 3, 0, 2).dup('c');
+        Flat in = Flat.of(rows);
+        int len = 2 * g.points();
+        Parallel.forRange(g.pairs() * channels, job -> {
+            double[] buf = new double[len];
+            in.get(job * len, buf);
+            backend.plan(g.n0(), g.n1()).inverse(buf);
+            store(buf, dst, channels, job % channels, job / channels, g, grid);
+        });
+    }
+
+    /**
+     * Real block form of the kernel spectra for the batched product: forward, (points, 2·Cin, 2·Cout)
+     * {@code [[Hrᵀ, Hiᵀ], [−Hiᵀ, Hrᵀ]]}; adjoint, (points, 2·Cout, 2·Cin) {@code [[Hr, −Hi], [Hi, Hr]]}, which
+     * multiplies by conj(H).
+     */
+    private static INDArray kernelBlocks(double[] kernels, Geo g, boolean adjoint, DataType type) {
+        INDArray k = Arrays2.fromDouble(kernels, new long[]{g.cout(), g.cin(), g.points(), 2}, type);
+        INDArray hr = k.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0));
+        INDArray hi = k.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(1));
+        if (!adjoint) {
+            INDArray hrT = hr.permute(2, 1, 0).dup('c');
+            INDArray hiT = hi.permute(2, 1, 0).dup('c');
+            return Nd4j.concat(1, Nd4j.concat(2, hrT, hiT), Nd4j.concat(2, hiT.neg(), hrT));
+        }
+        INDArray hrP = hr.permute(2, 0, 1).dup('c');
+        INDArray hiP = hi.permute(2, 0, 1).dup('c');
+        return Nd4j.concat(1, Nd4j.concat(2, hrP, hiP.neg()), Nd4j.concat(2, hiP, hrP));
     }
 
     /**
      * Circular correlations Σ_b corr(x_b[i], dy_b[o]) for every (o, i), from Σ_pairs conj(X)·G as one batched GEMM
      * Gᵀ·[Xr Xi] = [[GrᵀXr, GrᵀXi], [GiᵀXr, GiᵀXi]] (Re = GrᵀXr + GiᵀXi, Im = GiᵀXr − GrᵀXi), then inverse transforms.
      */
-    private void kernelCorrelation(double[] grads, double[] spectra, Geo g, double[] corr) {
+    private void kernelCorrelation(INDArray grads, INDArray spectra, Geo g, double[] corr) {
         int cin = g.cin();
         int cout = g.cout();
-        INDArray gm = Arrays2.fromDouble(grads, new long[]{g.points(), g.pairs(), 2L * cout}, DataType.DOUBLE);
-        INDArray xm = Arrays2.fromDouble(spectra, new long[]{g.points(), g.pairs(), 2L * cin}, DataType.DOUBLE);
-        double[] m = Arrays2.toDouble(Nd4j.matmul(gm, xm, true, false, false));
+        INDArray m = Nd4j.matmul(grads, spectra, true, false, false);
         WorkCounter.gemm(g.points(), 2L * cout, g.pairs(), 2L * cin);
+        INDArray top = m.get(NDArrayIndex.all(), NDArrayIndex.interval(0, cout), NDArrayIndex.all());
+        INDArray bottom = m.get(NDArrayIndex.all(), NDArrayIndex.interval(cout, 2 * cout), NDArrayIndex.all());
+        INDArray re = top.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, cin))
+                .add(bottom.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(cin, 2 * cin)));
+        INDArray im = bottom.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, cin))
+                .sub(top.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(cin, 2 * cin)));
+        INDArray rows = Nd4j.stack(3, re, im).permute(1, 2, 0, 3).dup('c');
+        Flat in = Flat.of(rows);
         int len = 2 * g.points();
-        int block = 4 * cin * cout;
         Parallel.forRange(cout * cin, job -> {
-            int o = job / cin;
-            int i = job % cin;
             double[] buf = new double[len];
-            for (int f = 0; f < g.points(); f++) {
-                int base = f * block;
-                buf[2 * f] = m[base + o * 2 * cin + i] + m[base + (cout + o) * 2 * cin + cin + i];
-                buf[2 * f + 1] = m[base + (cout + o) * 2 * cin + i] - m[base + o * 2 * cin + cin + i];
-            }
+            in.get(job * len, buf);
             backend.plan(g.n0(), g.n1()).inverse(buf);
             System.arraycopy(buf, 0, corr, job * len, len);
         });

@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import dev.dashspark.core.layer.ChannelBatchNorm;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -87,9 +86,8 @@ public final class ResNet1D {
             for (int c = 0; c < 3; c++) {
                 ConvSlot s = slots.get(3 * b + c);
                 g.addLayer(s.name(), convs.create(s), prev);
-                g.addLayer(s.name() + "bn", ChannelBatchNorm.builder().nOut(s.outChannels()).build(), s.name());
-                g.addLayer(s.name() + "relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), s.name() + "bn");
-                prev = s.name() + "relu";
+                g.addLayer(s.name() + "bn", ChannelBatchNorm.builder().nOut(s.outChannels()).relu(true).build(), s.name());
+                prev = s.name() + "bn";
             }
             ConvSlot first = slots.get(3 * b);
             String shortcut = blockIn;

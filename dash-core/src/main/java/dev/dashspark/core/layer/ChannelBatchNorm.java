@@ -28,6 +28,8 @@ import java.util.Map;
  * activation on the 2-core machine, more than the AggConv layer it follows; this one is a few passes over the data
  * on the dash-core threads (BENCHMARKS.md).
  *
+ * <p>With {@code relu(true)} the layer computes ReLU(BN(x)) in the same pass, forward and backward.
+ *
  * <p>Parameters: {@code gamma}, {@code beta} (trained), {@code mean}, {@code var} (running statistics; a NoOp
  * updater applies the moving-average step given as their gradient, never divided by the batch size and excluded
  * from regularization — the convention of DL4J's BatchNormalization).
@@ -37,6 +39,7 @@ public class ChannelBatchNorm extends FeedForwardLayer {
 
     private double eps = 1e-5;
     private double momentum = 0.1;
+    private boolean relu;
 
     public ChannelBatchNorm() {
     }
@@ -45,6 +48,7 @@ public class ChannelBatchNorm extends FeedForwardLayer {
         super(b);
         this.eps = b.eps;
         this.momentum = b.momentum;
+        this.relu = b.relu;
         setActivationFn(new ActivationIdentity());
     }
 
@@ -134,20 +138,36 @@ public class ChannelBatchNorm extends FeedForwardLayer {
         this.momentum = momentum;
     }
 
+    public boolean isRelu() {
+        return relu;
+    }
+
+    public void setRelu(boolean relu) {
+        this.relu = relu;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof ChannelBatchNorm that && super.equals(o) && eps == that.eps && momentum == that.momentum;
+        return o instanceof ChannelBatchNorm that && super.equals(o) && eps == that.eps && momentum == that.momentum
+                && relu == that.relu;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + java.util.Objects.hash(eps, momentum);
+        return 31 * super.hashCode() + java.util.Objects.hash(eps, momentum, relu);
     }
 
     /** Builder; the channel count comes from the input type (or {@code nOut}). */
     public static class Builder extends FeedForwardLayer.Builder<Builder> {
         private double eps = 1e-5;
         private double momentum = 0.1;
+        private boolean relu;
+
+        /** Follow the normalisation by a ReLU in the same pass (saves a separate activation layer's two passes). */
+        public Builder relu(boolean relu) {
+            this.relu = relu;
+            return this;
+        }
 
         /** Added to the variance (PyTorch's default 1e-5). */
         public Builder eps(double eps) {

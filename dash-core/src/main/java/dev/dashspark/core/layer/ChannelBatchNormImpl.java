@@ -71,6 +71,7 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
         double[] mean = training ? new double[channels] : param(MEAN);
         double[] var = training ? new double[channels] : param(VAR);
         double eps = layerConf().getEps();
+        boolean relu = layerConf().isRelu();
         Parallel.forRange(channels, c -> {
             if (training) {
                 // two-pass statistics in double: shifted by the first value for stability
@@ -94,7 +95,8 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
             for (int b = 0; b < batch; b++) {
                 int base = (b * channels + c) * plane;
                 for (int j = 0; j < plane; j++) {
-                    y.set(base + j, x.get(base + j) * scale + offset);
+                    double v = x.get(base + j) * scale + offset;
+                    y.set(base + j, relu && v < 0 ? 0.0 : v);
                 }
             }
         });
@@ -117,6 +119,8 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
         int n = batch * plane;
         Flat dy = Flat.readable(epsilon);
         double[] gamma = param(GAMMA);
+        double[] beta = param(BETA);
+        boolean relu = layerConf().isRelu();
         Flat x = Flat.readable(input);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         Flat dx = Flat.of(epsOut);
@@ -128,12 +132,14 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
         Parallel.forRange(channels, c -> {
             double m = mean[c];
             double is = 1.0 / Math.sqrt(var[c] + eps);
+            double scale = gamma[c] * is;
+            double offset = beta[c] - m * scale;
             double sumDy = 0;
             double sumDyXh = 0;
             for (int b = 0; b < batch; b++) {
                 int base = (b * channels + c) * plane;
                 for (int j = 0; j < plane; j++) {
-                    double d = dy.get(base + j);
+                    double d = relu && x.get(base + j) * scale + offset < 0 ? 0.0 : dy.get(base + j);
                     sumDy += d;
                     sumDyXh += d * (x.get(base + j) - m);
                 }
@@ -147,7 +153,9 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
             for (int b = 0; b < batch; b++) {
                 int base = (b * channels + c) * plane;
                 for (int j = 0; j < plane; j++) {
-                    dx.set(base + j, a * dy.get(base + j) - bx * x.get(base + j) + c0);
+                    double xv = x.get(base + j);
+                    double d = relu && xv * scale + offset < 0 ? 0.0 : dy.get(base + j);
+                    dx.set(base + j, a * d - bx * xv + c0);
                 }
             }
             dGamma[c] = sumDyXh;

@@ -72,6 +72,32 @@ public final class Flat {
         return floats != null ? floats.get(i) : doubles.get(i);
     }
 
+    /** Reads {@code dst.length} values starting at {@code from}. */
+    public void get(int from, double[] dst) {
+        if (doubles != null) {
+            doubles.get(from, dst, 0, dst.length);
+        } else {
+            float[] tmp = new float[dst.length];
+            floats.get(from, tmp, 0, tmp.length);
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] = tmp[i];
+            }
+        }
+    }
+
+    /** Writes {@code src} starting at {@code from}. */
+    public void put(int from, double[] src) {
+        if (doubles != null) {
+            doubles.put(from, src, 0, src.length);
+        } else {
+            float[] tmp = new float[src.length];
+            for (int i = 0; i < src.length; i++) {
+                tmp[i] = (float) src[i];
+            }
+            floats.put(from, tmp, 0, tmp.length);
+        }
+    }
+
     public void set(int i, double v) {
         if (floats != null) {
             floats.put(i, (float) v);

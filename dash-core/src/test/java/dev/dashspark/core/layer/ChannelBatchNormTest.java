@@ -115,12 +115,28 @@ class ChannelBatchNormTest {
     }
 
     @Test
+    void fusedReluEqualsBatchNormFollowedByReluAndPassesGradientCheck() {
+        ComputationGraph fused = net(ChannelBatchNorm.builder().relu(true).build(), new NoOp());
+        ComputationGraph plain = net(ChannelBatchNorm.builder().build(), new NoOp());
+        INDArray a = fused.feedForward(new INDArray[]{x(6)}, true).get("bn");
+        INDArray b = org.nd4j.linalg.ops.transforms.Transforms.relu(plain.feedForward(new INDArray[]{x(6)}, true).get("bn"), true);
+        assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), 1e-12);
+        assertTrue(a.minNumber().doubleValue() >= 0.0 && b.sumNumber().doubleValue() > 0.0);
+        fused.getLayer("bn").getParam("beta").assign(Nd4j.createFromArray(0.1, -0.2, 0.3, 0.05));
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(fused)
+                .inputs(new INDArray[]{x(7)}).labels(new INDArray[]{y()})
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
+                .excludeParams(java.util.Set.of("bn_mean", "bn_var"))));
+    }
+
+    @Test
     void configurationSurvivesJson() {
-        ComputationGraph g = net(ChannelBatchNorm.builder().eps(1e-3).momentum(0.2).build(), new NoOp());
+        ComputationGraph g = net(ChannelBatchNorm.builder().eps(1e-3).momentum(0.2).relu(true).build(), new NoOp());
         ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(g.getConfiguration().toJson());
         assertEquals(g.getConfiguration(), back);
         ChannelBatchNorm l = (ChannelBatchNorm) ((org.deeplearning4j.nn.conf.graph.LayerVertex) back.getVertices().get("bn")).getLayerConf().getLayer();
         assertEquals(1e-3, l.getEps());
         assertEquals(0.2, l.getMomentum());
+        assertTrue(l.isRelu());
     }
 }
