@@ -1,0 +1,96 @@
+package dev.dashspark.core.metric;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * Mean average precision over labels (FSD50K, ALGORITHM.md §3), as scikit-learn's {@code average_precision_score}
+ * per label, averaged: for label l with P_l &gt; 0 positives, sweep the distinct scores from highest to lowest
+ * (tied scores form one threshold); at threshold n, precision {@code P_n = TP/(TP+FP)} and recall
+ * {@code R_n = TP/P_l} of the samples scoring ≥ it, and {@code AP_l = Σ_n (R_n − R_{n−1})·P_n} with R_0 = 0.
+ * The result is the mean of AP_l over labels with at least one positive; labels with none are skipped, and if every
+ * label is skipped the metric is undefined and an {@link IllegalArgumentException} is thrown. Paper error:
+ * {@code 1 − mAP}. (The reference averages chunk logits per clip before scoring: that is the caller's job.)
+ *
+ * <p>Shapes: predictions are scores (B, L) (logits or probabilities: only the order matters); labels are (B, L)
+ * with values 0 or 1.
+ */
+public record MeanAveragePrecision() implements Metric {
+
+    @Override
+    public String name() {
+        return "map";
+    }
+
+    @Override
+    public boolean higherIsBetter() {
+        return true;
+    }
+
+    @Override
+    public double compute(INDArray predictions, INDArray labels) {
+        MetricInputs.multiLabel(name(), predictions, labels);
+        double[][] s = MetricInputs.rows(predictions);
+        double[][] y = MetricInputs.rows(labels);
+        MetricInputs.binaryLabels(name(), MetricInputs.flat(labels), labels.shape());
+        if (MetricInputs.hasNaN(s)) {
+            return Double.NaN;
+        }
+        int b = s.length;
+        int l = s[0].length;
+        double sum = 0;
+        int used = 0;
+        for (int k = 0; k < l; k++) {
+            double[] score = new double[b];
+            double[] label = new double[b];
+            int positives = 0;
+            for (int i = 0; i < b; i++) {
+                score[i] = s[i][k];
+                label[i] = y[i][k];
+                positives += label[i] == 1.0 ? 1 : 0;
+            }
+            if (positives == 0) {
+                continue;
+            }
+            sum += averagePrecision(score, label, positives);
+            used++;
+        }
+        if (used == 0) {
+            throw new IllegalArgumentException(name() + ": no label has a positive sample in labels shape "
+                    + Arrays.toString(labels.shape()) + "; mean average precision is undefined");
+        }
+        return sum / used;
+    }
+
+    static double averagePrecision(double[] score, double[] label, int positives) {
+        Integer[] order = new Integer[score.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> score[i]).reversed());
+        double ap = 0;
+        double prevRecall = 0;
+        long tp = 0;
+        long fp = 0;
+        int i = 0;
+        while (i < order.length) {
+            int j = i;
+            while (j < order.length && score[order[j]] == score[order[i]]) {
+                if (label[order[j]] == 1.0) {
+                    tp++;
+                } else {
+                    fp++;
+                }
+                j++;
+            }
+            double recall = (double) tp / positives;
+            double precision = (double) tp / (tp + fp);
+            ap += (recall - prevRecall) * precision;
+            prevRecall = recall;
+            i = j;
+        }
+        return ap;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.dashspark.core.metric;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A task metric (ALGORITHM.md §3 and §5): computed on a batch (or a whole split) of predictions and labels, with an
+ * explicit direction and a lower-is-better {@link #error(double) error} for performance profiles.
+ *
+ * <p>Implementations are stateless and thread-safe. Inputs are never modified; any data type is accepted and
+ * computed in float64. Labels are data: malformed labels (wrong shape, values outside the label domain) throw
+ * {@link IllegalArgumentException} naming the metric, the array and the offending value. Predictions are model
+ * output: if any prediction is NaN, {@link #compute} returns NaN (a diverged model) instead of throwing, and
+ * {@link #error(double)} maps NaN to +∞, the worst possible error.
+ *
+ * <p>Use {@link Metrics#parse(String)} to get an instance by its configuration name.
+ */
+public interface Metric {
+
+    /** The configuration name, one of {@link Metrics#NAMES}. */
+    String name();
+
+    /** {@code true} for accuracy, F1, mAP and AUROC; {@code false} for errors (relative L2, MAE, FNR). */
+    boolean higherIsBetter();
+
+    /**
+     * The metric of {@code predictions} against {@code labels}; shapes as documented by each implementation.
+     *
+     * @throws IllegalArgumentException if the shapes disagree or the labels are outside the label domain
+     */
+    double compute(INDArray predictions, INDArray labels);
+
+    /**
+     * The lower-is-better error of a metric value, as NAS-Bench-360 reports it (ALGORITHM.md §5): {@code 1 − value}
+     * for higher-is-better metrics, {@code value} itself otherwise; NaN (a diverged run) maps to +∞.
+     */
+    default double error(double value) {
+        if (Double.isNaN(value)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return higherIsBetter() ? 1.0 - value : value;
+    }
+}

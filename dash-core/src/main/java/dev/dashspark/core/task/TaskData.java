@@ -1,0 +1,206 @@
+package dev.dashspark.core.task;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The train, validation and test arrays of one task. Sample b of a split is {@code x[b, ...]} with label
+ * {@code y[b, ...]}.
+ *
+ * <p>Shapes (validated against a {@link TaskSpec} by {@link #checkAgainst(TaskSpec)}): x is (B, C, L) or
+ * (B, C, H, W); y is one-hot (B, classes) for {@link OutputKind#CLASSES}, 0/1 (B, labels) for
+ * {@link OutputKind#MULTI_LABEL} and (B, outputs, spatial...) on the grid of x for {@link OutputKind#DENSE}.
+ *
+ * <p>The constructor checks what holds for every task: train and test present, validation arrays both present or
+ * both absent, each split non-empty, x of rank ≥ 2, the first dimensions of x and y agree within each split, and
+ * train and validation have the same per-sample shapes (test may only differ in the spatial size of a dense task,
+ * like PSICOV's full-size test maps). The project never selects anything on test (ALGORITHM.md §1.6): when a file
+ * has no validation split, {@link #withValidationSplit(double, long)} holds one out of train.
+ *
+ * @param xTrain training inputs
+ * @param yTrain training labels
+ * @param xVal   validation inputs, or {@code null} when the task has none yet
+ * @param yVal   validation labels, {@code null} exactly when {@code xVal} is
+ * @param xTest  test inputs
+ * @param yTest  test labels
+ */
+public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray yVal, INDArray xTest,
+                       INDArray yTest) {
+
+    public TaskData {
+        present("x_train", xTrain);
+        present("y_train", yTrain);
+        present("x_test", xTest);
+        present("y_test", yTest);
+        if ((xVal == null) != (yVal == null)) {
+            throw new IllegalArgumentException((xVal == null ? "y_val" : "x_val") + " is given without "
+                    + (xVal == null ? "x_val" : "y_val"));
+        }
+        pair("train", xTrain, yTrain);
+        pair("test", xTest, yTest);
+        if (xVal != null) {
+            pair("val", xVal, yVal);
+            sameSampleShape("x_val", xVal, "x_train", xTrain);
+            sameSampleShape("y_val", yVal, "y_train", yTrain);
+        }
+        if (xTest.rank() != xTrain.rank() || yTest.rank() != yTrain.rank()) {
+            throw new IllegalArgumentException("x_test/y_test: ranks " + xTest.rank() + "/" + yTest.rank()
+                    + " differ from x_train/y_train ranks " + xTrain.rank() + "/" + yTrain.rank());
+        }
+    }
+
+    private static void present(String name, INDArray a) {
+        if (a == null) {
+            throw new IllegalArgumentException(name + ": must not be null");
+        }
+    }
+
+    private static void pair(String split, INDArray x, INDArray y) {
+        if (x.rank() < 2) {
+            throw new IllegalArgumentException("x_" + split + ": shape " + Arrays.toString(x.shape())
+                    + " must be (B, C, spatial...)");
+        }
+        if (y.rank() < 1) {
+            throw new IllegalArgumentException("y_" + split + ": shape " + Arrays.toString(y.shape()) + " has no batch dimension");
+        }
+        if (x.size(0) != y.size(0)) {
+            throw new IllegalArgumentException("x_" + split + " has " + x.size(0) + " samples (shape "
+                    + Arrays.toString(x.shape()) + ") but y_" + split + " has " + y.size(0) + " (shape "
+                    + Arrays.toString(y.shape()) + ")");
+        }
+        if (x.size(0) == 0) {
+            throw new IllegalArgumentException("x_" + split + ": shape " + Arrays.toString(x.shape()) + " has no samples");
+        }
+    }
+
+    private static void sameSampleShape(String name, INDArray a, String refName, INDArray ref) {
+        long[] s = Arrays.copyOfRange(a.shape(), 1, a.rank());
+        long[] r = Arrays.copyOfRange(ref.shape(), 1, ref.rank());
+        if (!Arrays.equals(s, r)) {
+            throw new IllegalArgumentException(name + ": shape " + Arrays.toString(a.shape()) + " differs per sample from "
+                    + refName + " shape " + Arrays.toString(ref.shape()));
+        }
+    }
+
+    /** Whether a validation split is present. */
+    public boolean hasValidation() {
+        return xVal != null;
+    }
+
+    public long trainSize() {
+        return xTrain.size(0);
+    }
+
+    /** Validation samples, 0 when absent. */
+    public long valSize() {
+        return xVal == null ? 0 : xVal.size(0);
+    }
+
+    public long testSize() {
+        return xTest.size(0);
+    }
+
+    /**
+     * Holds {@code round(fraction·n)} training samples out as the validation split: a uniformly shuffled subset drawn
+     * with {@code new SplittableRandom(seed)} (Fisher–Yates), so the same seed gives the same split. Both the new
+     * train and validation splits keep the original sample order; test is untouched.
+     *
+     * @throws IllegalStateException    if a validation split is already present
+     * @throws IllegalArgumentException if {@code fraction} is not in (0, 1) or leaves either split empty
+     */
+    public TaskData withValidationSplit(double fraction, long seed) {
+        if (hasValidation()) {
+            throw new IllegalStateException("withValidationSplit: a validation split of " + valSize()
+                    + " samples is already present");
+        }
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("withValidationSplit: fraction " + fraction + " must be in (0, 1)");
+        }
+        int n = Math.toIntExact(trainSize());
+        int nVal = (int) Math.round(fraction * n);
+        if (nVal < 1 || nVal > n - 1) {
+            throw new IllegalArgumentException("withValidationSplit: fraction " + fraction + " of " + n
+                    + " training samples gives " + nVal + " validation samples; both splits need at least one");
+        }
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        int[] val = Arrays.copyOfRange(perm, 0, nVal);
+        int[] train = Arrays.copyOfRange(perm, nVal, n);
+        Arrays.sort(val);
+        Arrays.sort(train);
+        return new TaskData(rows(xTrain, train), rows(yTrain, train), rows(xTrain, val), rows(yTrain, val), xTest,
+                yTest);
+    }
+
+    /** The samples {@code idx} of {@code a} along dimension 0, as a new array. */
+    static INDArray rows(INDArray a, int[] idx) {
+        long[] shape = a.shape().clone();
+        long per = a.length() / shape[0];
+        INDArray flat = a.dup('c').reshape('c', shape[0], per);
+        INDArray picked = Nd4j.pullRows(flat, 1, idx);
+        shape[0] = idx.length;
+        return picked.reshape('c', shape);
+    }
+
+    /**
+     * Checks the shapes against the task: x (B, C, spatial...) with the declared C and spatial shape (test may differ
+     * in its spatial size for dense tasks only), and y as documented on this record. Label values are the reader's
+     * business ({@link TaskDataReader}).
+     *
+     * @return this, for chaining
+     * @throws IllegalArgumentException naming the task, the array, its shape and the expected one
+     */
+    public TaskData checkAgainst(TaskSpec spec) {
+        checkSplit(spec, "train", xTrain, yTrain, true);
+        if (hasValidation()) {
+            checkSplit(spec, "val", xVal, yVal, true);
+        }
+        checkSplit(spec, "test", xTest, yTest, spec.outputKind() != OutputKind.DENSE);
+        return this;
+    }
+
+    private static void checkSplit(TaskSpec spec, String split, INDArray x, INDArray y, boolean exactSpatial) {
+        String at = "task '" + spec.name() + "': ";
+        long b = x.size(0);
+        long[] expected = spec.inputShapeFor(b);
+        long[] xs = x.shape();
+        boolean ok = xs.length == expected.length && xs[1] == expected[1]
+                && (!exactSpatial || Arrays.equals(xs, expected));
+        if (!ok) {
+            throw new IllegalArgumentException(at + "x_" + split + ": shape " + Arrays.toString(xs) + ", expected "
+                    + pretty(expected) + (exactSpatial ? "" : " (any spatial size)"));
+        }
+        long[] ye = switch (spec.outputKind()) {
+            case CLASSES, MULTI_LABEL -> new long[]{b, spec.numOutputs()};
+            case DENSE -> {
+                long[] s = xs.clone();
+                s[1] = spec.numOutputs();
+                yield s;
+            }
+        };
+        if (!Arrays.equals(y.shape(), ye)) {
+            throw new IllegalArgumentException(at + "y_" + split + ": shape " + Arrays.toString(y.shape())
+                    + ", expected " + pretty(ye) + " for output " + spec.outputKind().configName());
+        }
+    }
+
+    private static String pretty(long[] shape) {
+        StringBuilder s = new StringBuilder("[B");
+        for (int i = 1; i < shape.length; i++) {
+            s.append(", ").append(shape[i]);
+        }
+        return s.append(']').toString();
+    }
+}
