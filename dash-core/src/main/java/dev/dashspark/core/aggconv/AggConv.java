@@ -1,7 +1,7 @@
 package dev.dashspark.core.aggconv;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.SplittableRandom;
@@ -58,28 +58,34 @@ public final class AggConv {
 
     /** Forward with given mixing coefficients c (no α). */
     public Pass forward(INDArray x, INDArray[] weights, INDArray bias, double[] c, boolean keepForBackward) {
-        checkParameters(weights, bias, c);
-        AggConvStrategy.Forward f = strategy.forward(spec, x, weights, c, keepForBackward);
-        if (bias != null) {
-            INDArray y = f.output();
-            Nd4j.getExecutioner().exec(new BroadcastAddOp(y, bias.castTo(y.dataType()).reshape(-1), y, 1));
-        }
-        return new Pass(f, c.clone());
+        return forwardInto(x, weights, bias, c, null, keepForBackward);
     }
 
-    public Gradients backward(Pass pass, INDArray outputGradient, boolean hasBias) {
+    /**
+     * Forward with given mixing coefficients, writing the output into {@code out} when it is given (a dense c-order
+     * array of the output shape and x's type; a workspace array, for instance).
+     */
+    public Pass forwardInto(INDArray x, INDArray[] weights, INDArray bias, double[] c, INDArray out, boolean keepForBackward) {
+        checkParameters(weights, bias, c);
+        double[] b = bias == null ? null : bias.castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
+        return new Pass(strategy.forward(spec, x, weights, c, b, out, keepForBackward), c.clone());
+    }
+
+    /** Backward: dL/dx, dL/dW_i, dL/dα, dL/dbias (when the forward had a bias) given dL/dy. */
+    public Gradients backward(Pass pass, INDArray outputGradient) {
+        return backwardInto(pass, outputGradient, null);
+    }
+
+    /** Backward, writing dL/dx into {@code inputGradientOut} when it is given. */
+    public Gradients backwardInto(Pass pass, INDArray outputGradient, INDArray inputGradientOut) {
         long[] expected = pass.output().shape();
         if (!java.util.Arrays.equals(expected, outputGradient.shape())) {
             throw new IllegalArgumentException("output gradient: expected shape " + java.util.Arrays.toString(expected)
                     + ", got " + java.util.Arrays.toString(outputGradient.shape()));
         }
-        AggConvStrategy.Backward b = strategy.backward(pass.forward(), outputGradient);
+        AggConvStrategy.Backward b = strategy.backward(pass.forward(), outputGradient, inputGradientOut);
         double[] dAlpha = Mixing.softmaxBackward(pass.c(), b.coefficientGradient());
-        INDArray dBias = null;
-        if (hasBias) {
-            int[] reduce = spec.dims() == 1 ? new int[]{0, 2} : new int[]{0, 2, 3};
-            dBias = outputGradient.sum(reduce);
-        }
+        INDArray dBias = b.biasGradient() == null ? null : Nd4j.createFromArray(b.biasGradient());
         return new Gradients(b.inputGradient(), b.weightGradients(), dAlpha, dBias, b.coefficientGradient());
     }
 

@@ -104,13 +104,14 @@ final class FftStrategy implements AggConvStrategy {
     }
 
     @Override
-    public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, boolean keepForBackward) {
+    public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, double[] bias, INDArray out,
+                           boolean keepForBackward) {
         spec.checkInputShape(x.shape());
         Geo g = Geo.of(spec, x.shape(), backend);
         Flat xs = Flat.readable(x);
         double[] kernels = kernelSpectra(spec, g, MixedWeightsStrategy.weightsAsDouble(weights), c);
-        INDArray out = Nd4j.createUninitialized(floating(x.dataType()), spec.outputShape(x.shape()), 'c');
-        Flat y = Flat.of(out);
+        INDArray target = destination(out, x.dataType(), spec.outputShape(x.shape()));
+        Flat y = Flat.of(target);
         double[] spectra = null;
         INDArray operand = null;
         if (spec.depthwise()) {
@@ -128,37 +129,39 @@ final class FftStrategy implements AggConvStrategy {
                     }
                     multiply(buf, kernels, ch * len, false);
                     plan.inverse(buf);
-                    store(buf, y, g.cout(), ch, q, g, g.output());
+                    store(buf, y, g.cout(), ch, q, g, g.output(), bias == null ? 0.0 : bias[ch]);
                 }
             });
         } else {
             DataType type = gemmType(x);
-            operand = productLayout(rowSpectra(xs, g.cin(), g, g.input(), type), g, g.cin());
+            operand = productLayout(rowSpectra(xs, g.cin(), g, g.input(), type, null), g, g.cin());
             INDArray mixed = Nd4j.matmul(operand, kernelBlocks(kernels, g, false, type));
             WorkCounter.gemm(g.points(), g.pairs(), 2L * g.cin(), 2L * g.cout());
-            inverseFromProduct(mixed, g.cout(), y, g, g.output());
+            inverseFromProduct(mixed, g.cout(), y, g, g.output(), bias);
         }
         Cache cache = keepForBackward ? new Cache(g, kernels, spectra, operand) : null;
-        return new Forward(spec, out.dataType() == x.dataType() ? out : out.castTo(x.dataType()), x, weights, c.clone(), cache);
+        return new Forward(spec, finish(target, out, x.dataType()), x, weights, c.clone(), bias, cache);
     }
 
     @Override
-    public Backward backward(Forward f, INDArray dyArray) {
+    public Backward backward(Forward f, INDArray dyArray, INDArray dxOut) {
         AggConvSpec spec = f.spec();
         Cache cache = f.cache() instanceof Cache k ? k : null;
         if (cache == null) {
-            Forward again = forward(spec, f.input(), f.weights(), f.c(), true);
+            Forward again = forward(spec, f.input(), f.weights(), f.c(), f.bias(), null, true);
             cache = (Cache) again.cache();
         }
         Geo g = cache.geo();
         double[] kernels = cache.kernelSpectra();
         double[] spectra = cache.depthwiseSpectra();
         Flat dy = Flat.readable(dyArray);
-        INDArray dxArray = Nd4j.createUninitialized(floating(f.input().dataType()), f.input().shape(), 'c');
+        INDArray dxArray = destination(dxOut, f.input().dataType(), f.input().shape());
         Flat dx = Flat.of(dxArray);
         int len = 2 * g.points();
         int rows = Kernels.rows(spec);
         double[] corr = new double[rows * len];
+        // Σ dy per output channel: the DC terms of dy's transforms (re + im = the two batch elements)
+        double[] dBias = new double[g.cout()];
         if (spec.depthwise()) {
             Parallel.forRange(g.cin(), ch -> {
                 ComplexFft plan = backend.plan(g.n0(), g.n1());
@@ -167,10 +170,11 @@ final class FftStrategy implements AggConvStrategy {
                 for (int q = 0; q < g.pairs(); q++) {
                     load(dy, g.cout(), ch, q, g, g.output(), buf);
                     plan.forward(buf);
+                    dBias[ch] += buf[0] + buf[1];
                     accumulateConjugateProduct(corr, acc, spectra, (q * g.cin() + ch) * len, buf);
                     multiply(buf, kernels, ch * len, true);
                     plan.inverse(buf);
-                    store(buf, dx, g.cin(), ch, q, g, g.input());
+                    store(buf, dx, g.cin(), ch, q, g, g.input(), 0.0);
                 }
                 double[] r = Arrays.copyOfRange(corr, acc, acc + len);
                 plan.inverse(r);
@@ -178,10 +182,14 @@ final class FftStrategy implements AggConvStrategy {
             });
         } else {
             DataType type = gemmType(f.input());
-            INDArray grads = productLayout(rowSpectra(dy, g.cout(), g, g.output(), type), g, g.cout());
+            double[] dcTerms = new double[g.pairs() * g.cout()];
+            INDArray grads = productLayout(rowSpectra(dy, g.cout(), g, g.output(), type, dcTerms), g, g.cout());
+            for (int job = 0; job < dcTerms.length; job++) {
+                dBias[job % g.cout()] += dcTerms[job];
+            }
             INDArray dxSpectra = Nd4j.matmul(grads, kernelBlocks(kernels, g, true, type));
             WorkCounter.gemm(g.points(), g.pairs(), 2L * g.cout(), 2L * g.cin());
-            inverseFromProduct(dxSpectra, g.cin(), dx, g, g.input());
+            inverseFromProduct(dxSpectra, g.cin(), dx, g, g.input(), null);
             kernelCorrelation(grads, cache.denseSpectra(), g, corr);
         }
         double[][] w = MixedWeightsStrategy.weightsAsDouble(f.weights());
@@ -196,8 +204,7 @@ final class FftStrategy implements AggConvStrategy {
         for (int i = 0; i < n; i++) {
             dWArrays[i] = Arrays2.fromDouble(dW[i], spec.weightShape(i), f.weights()[i].dataType());
         }
-        INDArray inputGradient = dxArray.dataType() == f.input().dataType() ? dxArray : dxArray.castTo(f.input().dataType());
-        return new Backward(inputGradient, dWArrays, dc);
+        return new Backward(finish(dxArray, dxOut, f.input().dataType()), dWArrays, dc, f.bias() == null ? null : dBias);
     }
 
     /**
@@ -208,9 +215,24 @@ final class FftStrategy implements AggConvStrategy {
         return like.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
     }
 
-    /** FLOAT and DOUBLE outputs are written directly; other input types get DOUBLE results cast back. */
-    private static DataType floating(DataType t) {
-        return t == DataType.FLOAT ? DataType.FLOAT : DataType.DOUBLE;
+    /**
+     * The array results are written into: the caller's {@code out} when it is a dense FLOAT/DOUBLE array of the
+     * input's type, else a new one (FLOAT for FLOAT inputs, DOUBLE otherwise).
+     */
+    private static INDArray destination(INDArray out, DataType inputType, long[] shape) {
+        DataType type = inputType == DataType.FLOAT ? DataType.FLOAT : DataType.DOUBLE;
+        if (out != null && out.dataType() == type && Flat.isDense(out)) {
+            return out;
+        }
+        return Nd4j.createUninitialized(type, shape, 'c');
+    }
+
+    /** The result in the input's type, in {@code out} when one was given. */
+    private static INDArray finish(INDArray target, INDArray out, DataType inputType) {
+        if (target == out) {
+            return out;
+        }
+        return Outputs.deliver(target.dataType() == inputType ? target : target.castTo(inputType), out);
     }
 
     /** Spectra of the kernels W̄[o, g] placed at (p − t) mod P: (O·G) rows of 2·points doubles. */
@@ -241,8 +263,11 @@ final class FftStrategy implements AggConvStrategy {
         return out;
     }
 
-    /** Transforms of every (pair, channel) signal of {@code src}, in row layout (pairs, channels, points, 2). */
-    private INDArray rowSpectra(Flat src, int channels, Geo g, Grid grid, DataType type) {
+    /**
+     * Transforms of every (pair, channel) signal of {@code src}, in row layout (pairs, channels, points, 2); the
+     * DC term of each (re + im: the sum of both batch elements' values) goes to {@code dcTerms[job]} if given.
+     */
+    private INDArray rowSpectra(Flat src, int channels, Geo g, Grid grid, DataType type, double[] dcTerms) {
         int len = 2 * g.points();
         INDArray rows = Nd4j.createUninitialized(type, new long[]{g.pairs(), channels, g.points(), 2}, 'c');
         Flat out = Flat.of(rows);
@@ -250,6 +275,9 @@ final class FftStrategy implements AggConvStrategy {
             double[] buf = new double[len];
             load(src, channels, job % channels, job / channels, g, grid, buf);
             backend.plan(g.n0(), g.n1()).forward(buf);
+            if (dcTerms != null) {
+                dcTerms[job] = buf[0] + buf[1];
+            }
             out.put(job * len, buf);
         });
         return rows;
@@ -260,8 +288,11 @@ final class FftStrategy implements AggConvStrategy {
         return rows.permute(2, 0, 3, 1).dup('c').reshape('c', g.points(), g.pairs(), 2L * channels);
     }
 
-    /** Back from product layout (points, pairs, 2·C) to rows, then inverse transforms stored on the grid. */
-    private void inverseFromProduct(INDArray product, int channels, Flat dst, Geo g, Grid grid) {
+    /**
+     * Back from product layout (points, pairs, 2·C) to rows, then inverse transforms stored on the grid, plus
+     * {@code bias[channel]} when a bias is given.
+     */
+    private void inverseFromProduct(INDArray product, int channels, Flat dst, Geo g, Grid grid, double[] bias) {
         INDArray rows = product.reshape('c', g.points(), g.pairs(), 2, channels).permute(1, 3, 0, 2).dup('c');
         Flat in = Flat.of(rows);
         int len = 2 * g.points();
@@ -269,7 +300,8 @@ final class FftStrategy implements AggConvStrategy {
             double[] buf = new double[len];
             in.get(job * len, buf);
             backend.plan(g.n0(), g.n1()).inverse(buf);
-            store(buf, dst, channels, job % channels, job / channels, g, grid);
+            int ch = job % channels;
+            store(buf, dst, channels, ch, job / channels, g, grid, bias == null ? 0.0 : bias[ch]);
         });
     }
 
@@ -325,38 +357,64 @@ final class FftStrategy implements AggConvStrategy {
     private static void load(Flat src, int channels, int ch, int q, Geo g, Grid grid, double[] buf) {
         Arrays.fill(buf, 0.0);
         int plane = grid.size();
+        int cols = grid.cols();
         int b1 = 2 * q;
-        int b2 = b1 + 1 < g.batch() ? b1 + 1 : -1;
+        boolean second = b1 + 1 < g.batch();
         int base1 = (b1 * channels + ch) * plane;
-        int base2 = b2 < 0 ? -1 : (b2 * channels + ch) * plane;
+        int base2 = (b1 + 1) * channels * plane + ch * plane;
+        double[] row = ROW.get().take(cols);
+        int step = 2 * grid.colStep();
         for (int r = 0; r < grid.rows(); r++) {
-            int pos = 2 * (r * grid.rowStep() * g.n1());
-            int src1 = base1 + r * grid.cols();
-            for (int col = 0; col < grid.cols(); col++, pos += 2 * grid.colStep()) {
-                buf[pos] = src.get(src1 + col);
-                if (base2 >= 0) {
-                    buf[pos + 1] = src.get(base2 + r * grid.cols() + col);
+            int start = 2 * (r * grid.rowStep() * g.n1());
+            src.get(base1 + r * cols, row, cols);
+            for (int col = 0, pos = start; col < cols; col++, pos += step) {
+                buf[pos] = row[col];
+            }
+            if (second) {
+                src.get(base2 + r * cols, row, cols);
+                for (int col = 0, pos = start + 1; col < cols; col++, pos += step) {
+                    buf[pos] = row[col];
                 }
             }
         }
     }
 
-    /** The inverse of {@link #load}: real part to batch element 2q, imaginary part to 2q + 1. */
-    private static void store(double[] buf, Flat dst, int channels, int ch, int q, Geo g, Grid grid) {
+    /** The inverse of {@link #load}: real part to batch element 2q, imaginary part to 2q + 1, plus {@code offset}. */
+    private static void store(double[] buf, Flat dst, int channels, int ch, int q, Geo g, Grid grid, double offset) {
         int plane = grid.size();
+        int cols = grid.cols();
         int b1 = 2 * q;
-        int b2 = b1 + 1 < g.batch() ? b1 + 1 : -1;
+        boolean second = b1 + 1 < g.batch();
         int base1 = (b1 * channels + ch) * plane;
-        int base2 = b2 < 0 ? -1 : (b2 * channels + ch) * plane;
+        int base2 = (b1 + 1) * channels * plane + ch * plane;
+        double[] row = ROW.get().take(cols);
+        int step = 2 * grid.colStep();
         for (int r = 0; r < grid.rows(); r++) {
-            int pos = 2 * (r * grid.rowStep() * g.n1());
-            int dst1 = base1 + r * grid.cols();
-            for (int col = 0; col < grid.cols(); col++, pos += 2 * grid.colStep()) {
-                dst.set(dst1 + col, buf[pos]);
-                if (base2 >= 0) {
-                    dst.set(base2 + r * grid.cols() + col, buf[pos + 1]);
-                }
+            int start = 2 * (r * grid.rowStep() * g.n1());
+            for (int col = 0, pos = start; col < cols; col++, pos += step) {
+                row[col] = buf[pos] + offset;
             }
+            dst.put(base1 + r * cols, row, cols);
+            if (second) {
+                for (int col = 0, pos = start + 1; col < cols; col++, pos += step) {
+                    row[col] = buf[pos] + offset;
+                }
+                dst.put(base2 + r * cols, row, cols);
+            }
+        }
+    }
+
+    /** A per-thread row buffer for {@link #load} and {@link #store}. */
+    private static final ThreadLocal<Scratch> ROW = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        private double[] values = new double[1024];
+
+        double[] take(int n) {
+            if (values.length < n) {
+                values = new double[Math.max(n, 2 * values.length)];
+            }
+            return values;
         }
     }
 

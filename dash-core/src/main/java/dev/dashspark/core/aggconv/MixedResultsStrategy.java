@@ -30,7 +30,8 @@ final class MixedResultsStrategy implements AggConvStrategy {
     }
 
     @Override
-    public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, boolean keepForBackward) {
+    public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, double[] bias, INDArray out,
+                           boolean keepForBackward) {
         spec.checkInputShape(x.shape());
         INDArray x4 = DirectConv.as4d(x);
         INDArray y = null;
@@ -39,11 +40,13 @@ final class MixedResultsStrategy implements AggConvStrategy {
             yi.muli(c[i]);
             y = y == null ? yi : y.addi(yi);
         }
-        return new Forward(spec, y.reshape(spec.outputShape(x.shape())), x, weights, c.clone(), null);
+        Outputs.addBias(y, bias);
+        INDArray output = Outputs.deliver(y.reshape(spec.outputShape(x.shape())), out);
+        return new Forward(spec, output, x, weights, c.clone(), bias, null);
     }
 
     @Override
-    public Backward backward(Forward f, INDArray dy) {
+    public Backward backward(Forward f, INDArray dy, INDArray dxOut) {
         AggConvSpec spec = f.spec();
         INDArray x4 = DirectConv.as4d(f.input());
         INDArray dy4 = DirectConv.as4d(dy.castTo(x4.dataType()));
@@ -59,6 +62,6 @@ final class MixedResultsStrategy implements AggConvStrategy {
                     .mul(w4.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)).sumNumber().doubleValue();
             dW[i] = g[1].muli(f.c()[i]).reshape(spec.weightShape(i)).castTo(f.weights()[i].dataType());
         }
-        return new Backward(dx.reshape(f.input().shape()), dW, dc);
+        return new Backward(Outputs.deliver(dx.reshape(f.input().shape()), dxOut), dW, dc, Outputs.biasGradient(dy, f.bias()));
     }
 }

@@ -37,17 +37,20 @@ final class MixedWeightsStrategy implements AggConvStrategy {
     }
 
     @Override
-    public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, boolean keepForBackward) {
+    public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, double[] bias, INDArray out,
+                           boolean keepForBackward) {
         spec.checkInputShape(x.shape());
         int span = spec.space().span();
         long[] mixedShape = {spec.outChannels(), spec.groupChannels(), Kernels.span0(spec), span};
         INDArray mixed = Arrays2.fromDouble(Kernels.mixedKernel(spec, weightsAsDouble(weights), c), mixedShape, x.dataType());
         INDArray y = DirectConv.forward(DirectConv.as4d(x), mixed, spec.depthwise(), geometry(spec));
-        return new Forward(spec, y.reshape(spec.outputShape(x.shape())), x, weights, c.clone(), mixed);
+        Outputs.addBias(y, bias);
+        INDArray output = Outputs.deliver(y.reshape(spec.outputShape(x.shape())), out);
+        return new Forward(spec, output, x, weights, c.clone(), bias, mixed);
     }
 
     @Override
-    public Backward backward(Forward f, INDArray dy) {
+    public Backward backward(Forward f, INDArray dy, INDArray dxOut) {
         AggConvSpec spec = f.spec();
         INDArray mixed = (INDArray) f.cache();
         INDArray x4 = DirectConv.as4d(f.input());
@@ -67,6 +70,7 @@ final class MixedWeightsStrategy implements AggConvStrategy {
         for (int i = 0; i < n; i++) {
             dWArrays[i] = Arrays2.fromDouble(dW[i], spec.weightShape(i), f.weights()[i].dataType());
         }
-        return new Backward(g[0].reshape(f.input().shape()), dWArrays, dc);
+        return new Backward(Outputs.deliver(g[0].reshape(f.input().shape()), dxOut), dWArrays, dc,
+                Outputs.biasGradient(dy, f.bias()));
     }
 }

@@ -85,24 +85,25 @@ public class AggConvLayerImpl extends BaseLayer<AggConvLayer> {
         checkInput(in, spec);
         double[] alpha = alpha();
         double[] c = layerConf().isGumbel() ? Mixing.gumbelSoftmax(alpha, noise()) : Mixing.softmax(alpha);
+        long[] outShape = spec.outputShape(operatorView(in, spec).shape());
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                spec.dims() == 1 ? new long[]{outShape[0], outShape[1], outShape[2], 1} : outShape, 'c');
         AggConv.Pass pass;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            // no copy: a training pass is followed by backprop within the same iteration, while the input is alive
-            pass = op().forward(operatorView(in, spec), weights(), bias(), c, training);
+            // no copy of the input: a training pass is followed by backprop within the same iteration, while the
+            // input is alive; the output is written straight into the workspace array
+            pass = op().forwardInto(operatorView(in, spec), weights(), bias(), c, operatorView(out, spec), training);
         }
         lastC = c;
         lastPass = training ? pass : null;
-        INDArray y = pass.output();
-        if (spec.dims() == 1) {
-            y = y.reshape('c', y.size(0), y.size(1), y.size(2), 1);
-        }
-        return mgr.dup(ArrayType.ACTIVATIONS, y);
+        return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         AggConvSpec spec = op().spec();
+        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         AggConv.Gradients g;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             AggConv.Pass pass = lastPass;
@@ -110,11 +111,7 @@ public class AggConvLayerImpl extends BaseLayer<AggConvLayer> {
                 double[] c = lastC != null ? lastC : Mixing.softmax(alpha());
                 pass = op().forward(operatorView(input.castTo(dataType), spec), weights(), bias(), c, true);
             }
-            INDArray eps = epsilon.castTo(dataType);
-            if (spec.dims() == 1) {
-                eps = eps.reshape('c', eps.size(0), eps.size(1), eps.size(2));
-            }
-            g = op().backward(pass, eps, layerConf().isHasBias());
+            g = op().backwardInto(pass, operatorView(epsilon.castTo(dataType), spec), operatorView(epsOut, spec));
         }
         lastPass = null;
         Gradient out = new DefaultGradient();
@@ -132,9 +129,7 @@ public class AggConvLayerImpl extends BaseLayer<AggConvLayer> {
             biasView.assign(g.bias().castTo(biasView.dataType()).reshape(biasView.shape()));
             out.setGradientFor(AggConvParamInitializer.BIAS, biasView);
         }
-        INDArray dx = g.input().reshape('c', input.shape());
-        INDArray epsOut = mgr.dup(ArrayType.ACTIVATION_GRAD, dx.castTo(dataType));
-        epsOut = backpropDropOutIfPresent(epsOut);
+        epsOut = backpropDropOutIfPresent(epsOut); // the strategy wrote dL/dx into epsOut
         return new Pair<>(out, epsOut);
     }
 

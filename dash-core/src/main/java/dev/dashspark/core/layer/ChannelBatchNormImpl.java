@@ -73,15 +73,16 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
         double eps = layerConf().getEps();
         boolean relu = layerConf().isRelu();
         Parallel.forRange(channels, c -> {
+            double[] row = new double[plane];
             if (training) {
-                // two-pass statistics in double: shifted by the first value for stability
+                // statistics in double, shifted by the first value for stability
                 double shift = x.get(c * plane);
                 double s = 0;
                 double ss = 0;
                 for (int b = 0; b < batch; b++) {
-                    int base = (b * channels + c) * plane;
+                    x.get((b * channels + c) * plane, row);
                     for (int j = 0; j < plane; j++) {
-                        double d = x.get(base + j) - shift;
+                        double d = row[j] - shift;
                         s += d;
                         ss += d * d;
                     }
@@ -94,10 +95,12 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
             double offset = beta[c] - mean[c] * scale;
             for (int b = 0; b < batch; b++) {
                 int base = (b * channels + c) * plane;
+                x.get(base, row);
                 for (int j = 0; j < plane; j++) {
-                    double v = x.get(base + j) * scale + offset;
-                    y.set(base + j, relu && v < 0 ? 0.0 : v);
+                    double v = row[j] * scale + offset;
+                    row[j] = relu && v < 0 ? 0.0 : v;
                 }
+                y.put(base, row);
             }
         });
         if (training) {
@@ -136,12 +139,16 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
             double offset = beta[c] - m * scale;
             double sumDy = 0;
             double sumDyXh = 0;
+            double[] xr = new double[plane];
+            double[] dr = new double[plane];
             for (int b = 0; b < batch; b++) {
                 int base = (b * channels + c) * plane;
+                x.get(base, xr);
+                dy.get(base, dr);
                 for (int j = 0; j < plane; j++) {
-                    double d = relu && x.get(base + j) * scale + offset < 0 ? 0.0 : dy.get(base + j);
+                    double d = relu && xr[j] * scale + offset < 0 ? 0.0 : dr[j];
                     sumDy += d;
-                    sumDyXh += d * (x.get(base + j) - m);
+                    sumDyXh += d * (xr[j] - m);
                 }
             }
             sumDyXh *= is;
@@ -152,11 +159,13 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
             double c0 = -k * sumDy + bx * m;
             for (int b = 0; b < batch; b++) {
                 int base = (b * channels + c) * plane;
+                x.get(base, xr);
+                dy.get(base, dr);
                 for (int j = 0; j < plane; j++) {
-                    double xv = x.get(base + j);
-                    double d = relu && xv * scale + offset < 0 ? 0.0 : dy.get(base + j);
-                    dx.set(base + j, a * d - bx * xv + c0);
+                    double d = relu && xr[j] * scale + offset < 0 ? 0.0 : dr[j];
+                    dr[j] = a * d - bx * xr[j] + c0;
                 }
+                dx.put(base, dr);
             }
             dGamma[c] = sumDyXh;
             dBeta[c] = sumDy;

@@ -48,7 +48,7 @@ public final class Flat {
     }
 
     /** c-ordered with c strides (size-1 axes ignored), inside its buffer. */
-    static boolean isDense(INDArray a) {
+    public static boolean isDense(INDArray a) {
         if (a.ordering() != 'c') {
             return false;
         }
@@ -72,14 +72,30 @@ public final class Flat {
         return floats != null ? floats.get(i) : doubles.get(i);
     }
 
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[1024]);
+
+    private static float[] scratch(int n) {
+        float[] s = SCRATCH.get();
+        if (s.length < n) {
+            s = new float[Math.max(n, 2 * s.length)];
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
     /** Reads {@code dst.length} values starting at {@code from}. */
     public void get(int from, double[] dst) {
+        get(from, dst, dst.length);
+    }
+
+    /** Reads {@code n} values starting at {@code from} into {@code dst[0..n)}. */
+    public void get(int from, double[] dst, int n) {
         if (doubles != null) {
-            doubles.get(from, dst, 0, dst.length);
+            doubles.get(from, dst, 0, n);
         } else {
-            float[] tmp = new float[dst.length];
-            floats.get(from, tmp, 0, tmp.length);
-            for (int i = 0; i < dst.length; i++) {
+            float[] tmp = scratch(n);
+            floats.get(from, tmp, 0, n);
+            for (int i = 0; i < n; i++) {
                 dst[i] = tmp[i];
             }
         }
@@ -87,14 +103,19 @@ public final class Flat {
 
     /** Writes {@code src} starting at {@code from}. */
     public void put(int from, double[] src) {
+        put(from, src, src.length);
+    }
+
+    /** Writes {@code src[0..n)} starting at {@code from}. */
+    public void put(int from, double[] src, int n) {
         if (doubles != null) {
-            doubles.put(from, src, 0, src.length);
+            doubles.put(from, src, 0, n);
         } else {
-            float[] tmp = new float[src.length];
-            for (int i = 0; i < src.length; i++) {
+            float[] tmp = scratch(n);
+            for (int i = 0; i < n; i++) {
                 tmp[i] = (float) src[i];
             }
-            floats.put(from, tmp, 0, tmp.length);
+            floats.put(from, tmp, 0, n);
         }
     }
 

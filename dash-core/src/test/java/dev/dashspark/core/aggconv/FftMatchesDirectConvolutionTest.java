@@ -104,7 +104,7 @@ class FftMatchesDirectConvolutionTest {
         INDArray wArray = DirectReference.array(w, tc.type(), spec.weightShape(0));
         AggConv.Pass pass = op.forward(DirectReference.array(x, tc.type(), xShape), new INDArray[]{wArray}, null,
                 new double[]{1.0}, true);
-        AggConv.Gradients g = op.backward(pass, DirectReference.array(dy, tc.type(), yShape), false);
+        AggConv.Gradients g = op.backward(pass, DirectReference.array(dy, tc.type(), yShape));
 
         double[][] expected = DirectReference.convBackward(spec, xShape, x, tc.k(), tc.d(), w, dy);
         double tol = Tolerance.forType(tc.type());

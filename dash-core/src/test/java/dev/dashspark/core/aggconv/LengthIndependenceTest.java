@@ -54,7 +54,7 @@ class LengthIndependenceTest {
             assertClose(at + ": y", pass.output(),
                     DirectReference.array(DirectReference.mixed(spec, xShape, x, w, c), DataType.DOUBLE, yShape), 1e-9);
 
-            AggConv.Gradients g = op.backward(pass, DirectReference.array(dy, DataType.DOUBLE, yShape), false);
+            AggConv.Gradients g = op.backward(pass, DirectReference.array(dy, DataType.DOUBLE, yShape));
             DirectReference.MixedGradients ref = DirectReference.mixedBackward(spec, xShape, x, w, c, dy);
             assertClose(at + ": dx", g.input(), DirectReference.array(ref.dx(), DataType.DOUBLE, xShape), 1e-9);
             for (int i = 0; i < w.length; i++) {

@@ -89,7 +89,7 @@ class StrategiesAgreeTest {
             INDArray[] wArrays = DirectReference.weightArrays(spec, w, type);
             AggConv.Pass pass = op.forward(DirectReference.array(x, type, xShape), wArrays, DirectReference.array(bias, type, spec.outChannels()),
                     c, true);
-            AggConv.Gradients g = op.backward(pass, DirectReference.array(dy, type, yShape), true);
+            AggConv.Gradients g = op.backward(pass, DirectReference.array(dy, type, yShape));
             passes.put(s, pass);
             grads.put(s, g);
 
