@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import dev.dashspark.core.layer.ChannelBatchNorm;
+import dev.dashspark.core.layer.PointwiseConv;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -22,7 +23,7 @@ import java.util.List;
 /**
  * The reference's 1D ResNet (ALGORITHM.md §3): 3 residual blocks × 3 ConvBlocks (conv, BN, ReLU), channels
  * in→m→m→m, m→2m→2m→2m, 2m→2m→2m→2m, a 1×1 conv + BN shortcut where channels change, mean over the length and a
- * linear softmax head. Default kernels 8, 5, 3. Nine searchable convolutions; shortcuts are never replaced.
+ * linear softmax head. Shortcuts are {@link PointwiseConv}s. Default kernels 8, 5, 3. Nine searchable convolutions; shortcuts are never replaced.
  *
  * <p>Layout: DL4J's [B, C, L, 1] ({@code InputType.convolutional(L, 1, C)}), because BatchNormalization fails on
  * rank-3 input (DL4J-NOTES.md §3).
@@ -93,8 +94,7 @@ public final class ResNet1D {
             String shortcut = blockIn;
             if (first.inChannels() != first.outChannels()) {
                 String sc = "b" + (b + 1) + "shortcut";
-                g.addLayer(sc, new ConvolutionLayer.Builder(1, 1).convolutionMode(ConvolutionMode.Same)
-                        .nIn(first.inChannels()).nOut(first.outChannels()).activation(Activation.IDENTITY).build(), blockIn);
+                g.addLayer(sc, PointwiseConv.builder().nIn(first.inChannels()).nOut(first.outChannels()).build(), blockIn);
                 g.addLayer(sc + "bn", ChannelBatchNorm.builder().nOut(first.outChannels()).build(), sc);
                 shortcut = sc + "bn";
             }

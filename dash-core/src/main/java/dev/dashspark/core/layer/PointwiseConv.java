@@ -1,0 +1,135 @@
+package dev.dashspark.core.layer;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * A 1×1 convolution of NCHW activations ({@code [B, C, L, 1]} in 1D): {@code y[b, o, p] = Σ_i W[o, i]·x[b, i, p] + b[o]},
+ * computed as one batched GEMM with no layout changes. The residual shortcuts of the backbones use it; DL4J's
+ * ConvolutionLayer computes the same through im2col, several times slower on 1D activations (BENCHMARKS.md).
+ *
+ * <p>Parameters: {@code W} (nOut, nIn) and {@code b} (nOut) when {@link #isHasBias()}; initialised as PyTorch's
+ * Conv1d/Conv2d, U(−1/√nIn, 1/√nIn), from a generator seeded by the network seed and the layer name.
+ */
+public class PointwiseConv extends FeedForwardLayer {
+    private static final long serialVersionUID = 1L;
+
+    private boolean hasBias = true;
+
+    public PointwiseConv() {
+    }
+
+    protected PointwiseConv(Builder b) {
+        super(b);
+        this.hasBias = b.hasBias;
+        setActivationFn(new ActivationIdentity());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                        int layerIndex, INDArray view, boolean initializeParams,
+                                                        DataType dataType) {
+        PointwiseConvImpl layer = new PointwiseConvImpl(conf, dataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(view);
+        Map<String, INDArray> params = initializer().init(conf, view, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return PointwiseConvParamInitializer.INSTANCE;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        InputType.InputTypeConvolutional c = convolutional(inputType);
+        return InputType.convolutional(c.getHeight(), c.getWidth(), nOut);
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        if (nIn <= 0 || override) {
+            nIn = convolutional(inputType).getChannels();
+        }
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        convolutional(inputType);
+        return null;
+    }
+
+    private InputType.InputTypeConvolutional convolutional(InputType inputType) {
+        if (!(inputType instanceof InputType.InputTypeConvolutional c)) {
+            throw new IllegalArgumentException("PointwiseConv '" + getLayerName() + "': expected a convolutional input type, got " + inputType);
+        }
+        return c;
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        return new LayerMemoryReport.Builder(getLayerName(), PointwiseConv.class, inputType, getOutputType(-1, inputType))
+                .standardMemory(initializer().numParams(this), 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+    }
+
+    public boolean isHasBias() {
+        return hasBias;
+    }
+
+    public void setHasBias(boolean hasBias) {
+        this.hasBias = hasBias;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PointwiseConv that && super.equals(o) && hasBias == that.hasBias;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Boolean.hashCode(hasBias);
+    }
+
+    /** Builder: {@code nOut} required, {@code nIn} from the input type. */
+    public static class Builder extends FeedForwardLayer.Builder<Builder> {
+        private boolean hasBias = true;
+
+        public Builder hasBias(boolean hasBias) {
+            this.hasBias = hasBias;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public PointwiseConv build() {
+            if (nOut <= 0) {
+                throw new IllegalArgumentException("nOut: must be set and ≥ 1, got " + nOut);
+            }
+            return new PointwiseConv(this);
+        }
+    }
+}
