@@ -1,10 +1,9 @@
 package dev.dashspark.core.aggconv;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * DARTS-style AggConv: one dilated direct convolution per candidate, outputs summed with weights c. Cost grows with
+ * DARTS-style AggConv: one dilated direct convolution ({@link DirectConv}) per candidate, outputs summed with weights c. Cost grows with
  * |K||D|; this is the baseline DASH is measured against (ALGORITHM.md §4, "mixed-results").
  */
 final class MixedResultsStrategy implements AggConvStrategy {
@@ -34,33 +33,41 @@ final class MixedResultsStrategy implements AggConvStrategy {
                            boolean keepForBackward) {
         spec.checkInputShape(x.shape());
         INDArray x4 = DirectConv.as4d(x);
+        double[][] w = MixedWeightsStrategy.weightsAsDouble(weights);
         INDArray y = null;
         for (int i = 0; i < spec.space().size(); i++) {
-            INDArray yi = DirectConv.forward(x4, DirectConv.weightAs4d(weights[i].castTo(x.dataType())), spec.depthwise(), geometry(spec, i));
+            INDArray yi = DirectConv.forward(x4, w[i], spec.outChannels(), spec.depthwise(), geometry(spec, i));
             yi.muli(c[i]);
             y = y == null ? yi : y.addi(yi);
         }
         Outputs.addBias(y, bias);
         INDArray output = Outputs.deliver(y.reshape(spec.outputShape(x.shape())), out);
-        return new Forward(spec, output, x, weights, c.clone(), bias, null);
+        return new Forward(spec, output, x, weights, c.clone(), bias, w);
     }
 
     @Override
     public Backward backward(Forward f, INDArray dy, INDArray dxOut) {
         AggConvSpec spec = f.spec();
         INDArray x4 = DirectConv.as4d(f.input());
-        INDArray dy4 = DirectConv.as4d(dy.castTo(x4.dataType()));
-        INDArray dx = Nd4j.zeros(x4.dataType(), x4.shape());
+        INDArray dy4 = DirectConv.as4d(dy);
+        double[][] w = (double[][]) f.cache();
         int n = spec.space().size();
+        INDArray dx = null;
         INDArray[] dW = new INDArray[n];
         double[] dc = new double[n];
         for (int i = 0; i < n; i++) {
-            INDArray w4 = DirectConv.weightAs4d(f.weights()[i].castTo(x4.dataType()));
-            INDArray[] g = DirectConv.backward(x4, w4, dy4, spec.depthwise(), geometry(spec, i));
-            dx.addi(g[0].muli(f.c()[i]));
-            dc[i] = g[1].castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-                    .mul(w4.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)).sumNumber().doubleValue();
-            dW[i] = g[1].muli(f.c()[i]).reshape(spec.weightShape(i)).castTo(f.weights()[i].dataType());
+            // with dL/dy unscaled: dL/dW_i = c_i·g, dL/dc_i = ⟨W_i, g⟩, dL/dx = Σ c_i·(dx of candidate i)
+            Object[] g = DirectConv.backward(x4, w[i], dy4, spec.outChannels(), spec.depthwise(), geometry(spec, i));
+            INDArray dxi = ((INDArray) g[0]).muli(f.c()[i]);
+            dx = dx == null ? dxi : dx.addi(dxi);
+            double[] gw = (double[]) g[1];
+            double dot = 0;
+            for (int j = 0; j < gw.length; j++) {
+                dot += gw[j] * w[i][j];
+                gw[j] *= f.c()[i];
+            }
+            dc[i] = dot;
+            dW[i] = dev.dashspark.core.util.Arrays2.fromDouble(gw, spec.weightShape(i), f.weights()[i].dataType());
         }
         return new Backward(Outputs.deliver(dx.reshape(f.input().shape()), dxOut), dW, dc, Outputs.biasGradient(dy, f.bias()));
     }

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * DASH techniques 1 and 3 without the Fourier transform: the candidates are Kronecker-dilated, centred in the span
  * S and mixed into one kernel W̄ = Σ c_i centre(dilate(W_i)), which is applied by one direct convolution with padding
- * (S − 1)/2. Cost grows with S, not with |K||D| (ALGORITHM.md §4, "mixed-weights").
+ * (S − 1)/2 ({@link DirectConv}). Cost grows with S, not with |K||D| (ALGORITHM.md §4, "mixed-weights").
  */
 final class MixedWeightsStrategy implements AggConvStrategy {
     static final MixedWeightsStrategy INSTANCE = new MixedWeightsStrategy();
@@ -40,25 +40,25 @@ final class MixedWeightsStrategy implements AggConvStrategy {
     public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, double[] bias, INDArray out,
                            boolean keepForBackward) {
         spec.checkInputShape(x.shape());
-        int span = spec.space().span();
-        long[] mixedShape = {spec.outChannels(), spec.groupChannels(), Kernels.span0(spec), span};
-        INDArray mixed = Arrays2.fromDouble(Kernels.mixedKernel(spec, weightsAsDouble(weights), c), mixedShape, x.dataType());
-        INDArray y = DirectConv.forward(DirectConv.as4d(x), mixed, spec.depthwise(), geometry(spec));
+        double[][] w = weightsAsDouble(weights);
+        double[] mixed = Kernels.mixedKernel(spec, w, c);
+        INDArray y = DirectConv.forward(DirectConv.as4d(x), mixed, spec.outChannels(), spec.depthwise(), geometry(spec));
         Outputs.addBias(y, bias);
         INDArray output = Outputs.deliver(y.reshape(spec.outputShape(x.shape())), out);
-        return new Forward(spec, output, x, weights, c.clone(), bias, mixed);
+        return new Forward(spec, output, x, weights, c.clone(), bias, new double[][][]{w, {mixed}});
     }
 
     @Override
     public Backward backward(Forward f, INDArray dy, INDArray dxOut) {
         AggConvSpec spec = f.spec();
-        INDArray mixed = (INDArray) f.cache();
-        INDArray x4 = DirectConv.as4d(f.input());
-        INDArray[] g = DirectConv.backward(x4, mixed, DirectConv.as4d(dy.castTo(x4.dataType())), spec.depthwise(), geometry(spec));
-        double[] dMixed = Arrays2.toDouble(g[1]);
+        double[][][] cache = (double[][][]) f.cache();
+        double[][] w = cache[0];
+        double[] mixed = cache[1][0];
+        Object[] g = DirectConv.backward(DirectConv.as4d(f.input()), mixed, DirectConv.as4d(dy), spec.outChannels(),
+                spec.depthwise(), geometry(spec));
+        double[] dMixed = (double[]) g[1];
         int s0 = Kernels.span0(spec);
         int s1 = spec.space().span();
-        double[][] w = weightsAsDouble(f.weights());
         int n = spec.space().size();
         double[][] dW = new double[n][];
         for (int i = 0; i < n; i++) {
@@ -70,7 +70,7 @@ final class MixedWeightsStrategy implements AggConvStrategy {
         for (int i = 0; i < n; i++) {
             dWArrays[i] = Arrays2.fromDouble(dW[i], spec.weightShape(i), f.weights()[i].dataType());
         }
-        return new Backward(Outputs.deliver(g[0].reshape(f.input().shape()), dxOut), dWArrays, dc,
+        return new Backward(Outputs.deliver(((INDArray) g[0]).reshape(f.input().shape()), dxOut), dWArrays, dc,
                 Outputs.biasGradient(dy, f.bias()));
     }
 }
