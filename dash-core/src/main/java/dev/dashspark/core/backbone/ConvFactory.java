@@ -6,4 +6,12 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 @FunctionalInterface
 public interface ConvFactory {
     Layer create(ConvSlot slot);
+
+    /**
+     * Zeros the backbone inserts before the convolution at the start of the length axis (1D): a causal
+     * convolution is a "truncate" convolution after {@code d(k − 1)} leading zeros. 0: none.
+     */
+    default int leadingPadding(ConvSlot slot) {
+        return 0;
+    }
 }

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -60,6 +61,47 @@ public final class ResNet1D {
                 .activation(Activation.IDENTITY).build();
     }
 
+    /**
+     * The convolutions of a found architecture as the search saw them: centred, depthwise where the supernet was,
+     * each a single-candidate FFT AggConv without noise. With the same weights this network computes exactly what
+     * the supernet computes when α is one-hot on the same choices (ALGORITHM.md §6.4).
+     */
+    public static ConvFactory searchedConvs(dev.dashspark.core.search.Architecture arch) {
+        return slot -> {
+            dev.dashspark.core.search.LayerChoice c = arch.get(slot.name());
+            return AggConvLayer.builder().dims(1).searchSpace(new SearchSpace(new int[]{c.kernel()}, new int[]{c.dilation()}))
+                    .strategy(Strategy.FFT).gumbel(false).depthwise(slot.separable()).stride(slot.stride())
+                    .nIn(slot.inChannels()).nOut(slot.outChannels()).build();
+        };
+    }
+
+    /**
+     * The retrain network's convolutions (ALGORITHM.md §1.5, §3): ordinary dense convolutions with the found (k, d),
+     * causal as in the reference's retrained ResNet1D (d(k − 1) leading zeros, then a "truncate" convolution).
+     */
+    public static ConvFactory retrainConvs(dev.dashspark.core.search.Architecture arch) {
+        return new ConvFactory() {
+            @Override
+            public org.deeplearning4j.nn.conf.layers.Layer create(ConvSlot slot) {
+                dev.dashspark.core.search.LayerChoice c = arch.get(slot.name());
+                return new ConvolutionLayer.Builder(c.kernel(), 1).dilation(c.dilation(), 1).stride(slot.stride(), 1)
+                        .convolutionMode(ConvolutionMode.Truncate).nIn(slot.inChannels()).nOut(slot.outChannels())
+                        .activation(Activation.IDENTITY).build();
+            }
+
+            @Override
+            public int leadingPadding(ConvSlot slot) {
+                return arch.get(slot.name()).extent() - 1;
+            }
+        };
+    }
+
+    /** The backbone's default kernels as an architecture (dilation 1). */
+    public static dev.dashspark.core.search.Architecture defaultArchitecture(int inChannels, int mid) {
+        return new dev.dashspark.core.search.Architecture(slots(inChannels, mid).stream()
+                .map(s -> new dev.dashspark.core.search.LayerChoice(s.name(), s.defaultKernel(), 1)).toList());
+    }
+
     /** Supernet convolutions: every slot becomes an AggConv, depthwise where it maps C channels to C. */
     public static ConvFactory supernetConvs(SearchSpace space, Strategy strategy, boolean gumbel, long noiseSeed) {
         return slot -> AggConvLayer.builder().dims(1).searchSpace(space).strategy(strategy).gumbel(gumbel)
@@ -79,6 +121,18 @@ public final class ResNet1D {
      */
     public static ComputationGraphConfiguration graph(NeuralNetConfiguration.Builder base, int inChannels, int length,
                                                       int classes, int mid, ConvFactory convs) {
+        return graph(base, inChannels, length, classes, mid, convs, false, 0.0);
+    }
+
+    /**
+     * The whole network with a choice of head and dropout.
+     *
+     * @param multiLabel sigmoid outputs with binary cross-entropy (multi-label tasks) instead of softmax + CE
+     * @param dropout    dropout probability after each convolution (0: none), as the reference's ConvBlock
+     */
+    public static ComputationGraphConfiguration graph(NeuralNetConfiguration.Builder base, int inChannels, int length,
+                                                      int classes, int mid, ConvFactory convs, boolean multiLabel,
+                                                      double dropout) {
         ComputationGraphConfiguration.GraphBuilder g = base.graphBuilder().addInputs("in");
         List<ConvSlot> slots = slots(inChannels, mid);
         String prev = "in";
@@ -86,8 +140,18 @@ public final class ResNet1D {
             String blockIn = prev;
             for (int c = 0; c < 3; c++) {
                 ConvSlot s = slots.get(3 * b + c);
+                int lead = convs.leadingPadding(s);
+                if (lead > 0) {
+                    g.addLayer(s.name() + "pad", new ZeroPaddingLayer.Builder(lead, 0, 0, 0).build(), prev);
+                    prev = s.name() + "pad";
+                }
                 g.addLayer(s.name(), convs.create(s), prev);
-                g.addLayer(s.name() + "bn", ChannelBatchNorm.builder().nOut(s.outChannels()).relu(true).build(), s.name());
+                ChannelBatchNorm bn = ChannelBatchNorm.builder().nOut(s.outChannels()).relu(true).build();
+                if (dropout > 0) {
+                    // the reference's ConvBlock is conv → dropout → BN → ReLU: DL4J drops a layer's input
+                    bn.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(1.0 - dropout));
+                }
+                g.addLayer(s.name() + "bn", bn, s.name());
                 prev = s.name() + "bn";
             }
             ConvSlot first = slots.get(3 * b);
@@ -103,8 +167,8 @@ public final class ResNet1D {
             prev = add;
         }
         g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), prev);
-        g.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(2L * mid).nOut(classes)
-                .activation(Activation.SOFTMAX).build(), "pool");
+        g.addLayer("out", new OutputLayer.Builder(multiLabel ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT)
+                .nIn(2L * mid).nOut(classes).activation(multiLabel ? Activation.SIGMOID : Activation.SOFTMAX).build(), "pool");
         return g.setOutputs("out").setInputTypes(InputType.convolutional(length, 1, inChannels)).build();
     }
 }

@@ -5,7 +5,7 @@ import dev.dashspark.core.bench.AggConvBench;
 import java.util.Arrays;
 
 /**
- * dash-core's command line: {@code bench aggconv ...}. Invoked by {@code submit/dash}; usage errors exit with 2 and a
+ * dash-core's command line: {@code trial ...} and {@code bench aggconv ...}. Invoked by {@code submit/dash}; usage errors exit with 2 and a
  * message naming the bad argument.
  */
 public final class DashCli {
@@ -13,7 +13,9 @@ public final class DashCli {
     }
 
     static final String USAGE = """
-            usage: dash bench aggconv --sweep kd|len [--points 1,2,...] [--methods fft,mixed-weights,mixed-results]
+            usage: dash trial --conf FILE --task NAME --method dash|mixed-results|backbone|random [--seed N]
+                              [--hpo reference|lr|none] [--out FILE]
+                   dash bench aggconv --sweep kd|len [--points 1,2,...] [--methods fft,mixed-weights,mixed-results]
                                       [--steps N] [--warmup N] [--batch B]
             """;
 
@@ -23,8 +25,14 @@ public final class DashCli {
                 AggConvBench.main(Arrays.copyOfRange(args, 2, args.length));
                 return;
             }
+            if (args.length >= 1 && args[0].equals("trial")) {
+                System.exit(TrialCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            }
             throw new IllegalArgumentException(args.length == 0 ? "missing command"
                     : "unknown command '" + String.join(" ", Arrays.copyOf(args, Math.min(2, args.length))) + "'");
+        } catch (java.io.IOException e) {
+            System.err.println("dash: " + e.getMessage());
+            System.exit(1);
         } catch (IllegalArgumentException e) {
             System.err.println("dash: " + e.getMessage());
             System.err.print(USAGE);

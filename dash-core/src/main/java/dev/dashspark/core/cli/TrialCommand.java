@@ -1,0 +1,111 @@
+package dev.dashspark.core.cli;
+
+import dev.dashspark.core.search.Method;
+import dev.dashspark.core.search.Progress;
+import dev.dashspark.core.search.TrialResult;
+import dev.dashspark.core.search.TrialRunner;
+import dev.dashspark.core.task.SyntheticTasks;
+import dev.dashspark.core.task.TaskConfig;
+import dev.dashspark.core.task.TaskData;
+import dev.dashspark.core.task.TaskDataReader;
+import dev.dashspark.core.task.TaskSpec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code trial --conf FILE --task NAME --method dash|mixed-results|backbone|random --seed N [--hpo reference|lr|none]
+ * [--out FILE]}: one trial on this machine, with a progress line on stderr; prints the found architecture and the
+ * test metric, and writes the JSON result ({@code --out}, default {@code trial-<task>-<method>-<seed>.json}).
+ */
+final class TrialCommand {
+    private TrialCommand() {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+        String conf = null;
+        String task = null;
+        String method = null;
+        Long seed = null;
+        String hpo = TrialRunner.Options.DEFAULT.hpoGrid();
+        String outFile = null;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + ": missing value");
+            }
+            String v = args[++i];
+            switch (flag) {
+                case "--conf" -> conf = v;
+                case "--task" -> task = v;
+                case "--method" -> method = v;
+                case "--seed" -> {
+                    try {
+                        seed = Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--seed: expected an integer, got '" + v + "'");
+                    }
+                }
+                case "--hpo" -> hpo = v;
+                case "--out" -> outFile = v;
+                default -> throw new IllegalArgumentException("unknown flag '" + flag
+                        + "'; expected --conf, --task, --method, --seed, --hpo, --out");
+            }
+        }
+        require("--conf", conf);
+        require("--task", task);
+        require("--method", method);
+        Method m = Method.parse(method);
+        Path confPath = Path.of(conf);
+        if (!Files.isReadable(confPath)) {
+            throw new IllegalArgumentException("--conf: cannot read '" + conf + "'");
+        }
+        Map<String, TaskSpec> tasks = TaskConfig.load(confPath);
+        TaskSpec spec = tasks.get(task);
+        if (spec == null) {
+            throw new IllegalArgumentException("--task: no task '" + task + "' in " + conf + "; it defines " + tasks.keySet());
+        }
+        long s = seed == null ? 0 : seed;
+        TrialRunner.Options options = new TrialRunner.Options(hpo, TrialRunner.Options.DEFAULT.validationFraction());
+        TaskData data = spec.synthetic() != null ? SyntheticTasks.generate(spec, s) : TaskDataReader.load(spec);
+        TrialResult r = new TrialRunner(spec, m, s, options, bar(err)).run(data);
+        err.println();
+        if (r.architecture() != null) {
+            out.print(r.architecture().table());
+        }
+        out.printf("%s on %s (seed %d): %s%s%n", m.id(), spec.name(), s, r.status(),
+                r.ok() ? String.format(", test %s = %.4f (error %.4f), chosen %s", r.metricName(), r.metricValue(),
+                        r.error(), r.hyperparams()) : ": " + r.message());
+        out.printf("time: search %.1f s, hpo %.1f s, retrain %.1f s, total %.1f s%n", r.searchSeconds(), r.hpoSeconds(),
+                r.retrainSeconds(), r.totalSeconds());
+        Path dest = Path.of(outFile != null ? outFile : "trial-" + spec.name() + "-" + m.id() + "-" + s + ".json");
+        Files.writeString(dest, r.toJson() + "\n", StandardCharsets.UTF_8);
+        out.println("result: " + dest.toAbsolutePath());
+        return r.ok() ? 0 : 3;
+    }
+
+    private static void require(String flag, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(flag + ": required");
+        }
+    }
+
+    /** A one-line progress bar: stage, detail, epoch, bar, loss, ETA. */
+    static Progress bar(PrintStream err) {
+        return (stage, detail, epoch, epochs, loss, eta) -> {
+            int width = 20;
+            int done = (int) Math.round(width * (double) epoch / epochs);
+            err.printf("\r%-7s %-28s epoch %3d/%-3d [%s%s] loss %.4f  ETA %4.0fs ", stage,
+                    detail.length() > 28 ? detail.substring(0, 28) : detail, epoch, epochs, "#".repeat(done),
+                    " ".repeat(width - done), loss, eta);
+            if (epoch == epochs) {
+                err.println();
+            }
+            err.flush();
+        };
+    }
+}
