@@ -1,0 +1,47 @@
+package dev.dashspark.core.search;
+
+import dev.dashspark.core.backbone.ResNet1D;
+import dev.dashspark.core.task.SyntheticTasks;
+import dev.dashspark.core.task.TaskConfig;
+import dev.dashspark.core.task.TaskSpec;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The proof that the search finds what the task needs: on the long-lag task (label = sign of Σ x[t]·x[t+96], no
+ * information in any window of ≤ 96 samples) the backbone's default kernels (receptive field 40) stay at chance,
+ * while DASH finds kernels and dilations whose receptive field covers the lag and learns the task.
+ *
+ * <p>Measured when written (seed 1, 10 retraining epochs): DASH test accuracy 0.824 (error 0.176, receptive field
+ * of the conv chain 699) against the backbone's 0.520 (error 0.480, receptive field 40).
+ */
+class LongLagSearchTest {
+
+    @Test
+    void dashCoversTheLagAndBeatsTheBackbone() throws Exception {
+        Map<String, TaskSpec> tasks = TaskConfig.load(Path.of("../conf/synthetic.conf"));
+        Map<String, String> p = new HashMap<>(tasks.get("long-lag").toProperties());
+        p.put("retrain-epochs", "10");
+        TaskSpec spec = TaskSpec.fromProperties("long-lag", p);
+        int lag = Integer.parseInt(spec.syntheticParams().getOrDefault("lag", "96"));
+        var options = new TrialRunner.Options("none", 0.1);
+
+        TrialResult dash = new TrialRunner(spec, Method.DASH, 1, options, Progress.NONE).run(SyntheticTasks.generate(spec, 1));
+        TrialResult backbone = new TrialRunner(spec, Method.BACKBONE, 1, options, Progress.NONE).run(SyntheticTasks.generate(spec, 1));
+
+        assertEquals("OK", dash.status(), dash.message());
+        assertEquals("OK", backbone.status(), backbone.message());
+        int defaultField = ResNet1D.defaultArchitecture(1, ResNet1D.midChannels(2)).chainReceptiveField();
+        assertTrue(defaultField <= lag, "the default kernels must not cover the lag: " + defaultField);
+        assertTrue(dash.architecture().chainReceptiveField() > lag, dash.architecture().table());
+        assertTrue(backbone.error() > 0.4, "backbone error " + backbone.error() + " (chance is 0.5)");
+        assertTrue(dash.error() < 0.3, "DASH error " + dash.error() + "\n" + dash.architecture().table());
+        assertTrue(dash.error() < backbone.error() - 0.15, "DASH " + dash.error() + " vs backbone " + backbone.error());
+    }
+}
