@@ -15,6 +15,7 @@ public final class DashCli {
     static final String USAGE = """
             usage: dash trial --conf FILE --task NAME --method dash|mixed-results|backbone|random [--seed N]
                               [--hpo reference|lr|none] [--out FILE]
+                   dash bench trial [--conf FILE] [--task NAME] [--seed N] [--hpo GRID]
                    dash bench aggconv --sweep kd|len [--points 1,2,...] [--methods fft,mixed-weights,mixed-results]
                                       [--steps N] [--warmup N] [--batch B]
             """;
@@ -25,18 +26,23 @@ public final class DashCli {
                 AggConvBench.main(Arrays.copyOfRange(args, 2, args.length));
                 return;
             }
+            if (args.length >= 2 && args[0].equals("bench") && args[1].equals("trial")) {
+                dev.dashspark.core.bench.TrialBench.main(Arrays.copyOfRange(args, 2, args.length));
+                return;
+            }
             if (args.length >= 1 && args[0].equals("trial")) {
                 System.exit(TrialCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
             }
             throw new IllegalArgumentException(args.length == 0 ? "missing command"
                     : "unknown command '" + String.join(" ", Arrays.copyOf(args, Math.min(2, args.length))) + "'");
-        } catch (java.io.IOException e) {
-            System.err.println("dash: " + e.getMessage());
-            System.exit(1);
         } catch (IllegalArgumentException e) {
             System.err.println("dash: " + e.getMessage());
             System.err.print(USAGE);
             System.exit(2);
+        } catch (Exception e) {
+            System.err.println("dash: " + e);
+            e.printStackTrace(System.err);
+            System.exit(1);
         }
     }
 }

@@ -1,0 +1,83 @@
+package dev.dashspark.core.bench;
+
+import dev.dashspark.core.search.Method;
+import dev.dashspark.core.search.Progress;
+import dev.dashspark.core.search.TrialResult;
+import dev.dashspark.core.search.TrialRunner;
+import dev.dashspark.core.task.SyntheticTasks;
+import dev.dashspark.core.task.TaskConfig;
+import dev.dashspark.core.task.TaskSpec;
+import org.bytedeco.javacpp.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code bench trial [--conf FILE] [--task NAME] [--seed N] [--hpo GRID]}: one {@code backbone} and one {@code dash}
+ * trial of a task (default: long-lag of conf/synthetic.conf), each in this JVM. Prints CSV
+ * {@code method,search_s,hpo_s,retrain_s,total_s,peak_heap_mb,peak_rss_mb,test_error} and, on stderr, the DASH
+ * search time as a fraction of the backbone's training (retrain) time.
+ */
+public final class TrialBench {
+    private static final Logger LOG = LoggerFactory.getLogger(TrialBench.class);
+    static final String HEADER = "method,search_s,hpo_s,retrain_s,total_s,peak_heap_mb,peak_rss_mb,test_error";
+
+    private TrialBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String conf = "conf/synthetic.conf";
+        String task = "long-lag";
+        long seed = 0;
+        String hpo = "none";
+        for (int i = 0; i < args.length; i++) {
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(args[i] + ": missing value");
+            }
+            String v = args[++i];
+            switch (args[i - 1]) {
+                case "--conf" -> conf = v;
+                case "--task" -> task = v;
+                case "--seed" -> seed = Long.parseLong(v);
+                case "--hpo" -> hpo = v;
+                default -> throw new IllegalArgumentException("unknown flag '" + args[i - 1]
+                        + "'; expected --conf, --task, --seed, --hpo");
+            }
+        }
+        Map<String, TaskSpec> tasks = TaskConfig.load(Path.of(conf));
+        TaskSpec spec = tasks.get(task);
+        if (spec == null) {
+            throw new IllegalArgumentException("--task: no task '" + task + "' in " + conf + "; it defines " + tasks.keySet());
+        }
+        System.out.println(HEADER);
+        TrialResult backbone = run(spec, Method.BACKBONE, seed, hpo);
+        TrialResult dash = run(spec, Method.DASH, seed, hpo);
+        LOG.info("dash search took {} s = {} of the backbone's training ({} s); dash total {} s = {}× the backbone's total",
+                String.format("%.1f", dash.searchSeconds()), String.format("%.2f", dash.searchSeconds() / backbone.retrainSeconds()),
+                String.format("%.1f", backbone.retrainSeconds()), String.format("%.1f", dash.totalSeconds()),
+                String.format("%.2f", dash.totalSeconds() / backbone.totalSeconds()));
+    }
+
+    private static TrialResult run(TaskSpec spec, Method m, long seed, String hpo) {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+        TrialResult r = new TrialRunner(spec, m, seed, new TrialRunner.Options(hpo, 0.1), Progress.NONE)
+                .run(SyntheticTasks.generate(spec, seed));
+        long heap = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                heap += pool.getPeakUsage().getUsed();
+            }
+        }
+        System.out.printf("%s,%.1f,%.1f,%.1f,%.1f,%d,%d,%.4f%n", m.id(), r.searchSeconds(), r.hpoSeconds(),
+                r.retrainSeconds(), r.totalSeconds(), heap >> 20, Pointer.physicalBytes() >> 20, r.error());
+        System.out.flush();
+        return r;
+    }
+}
