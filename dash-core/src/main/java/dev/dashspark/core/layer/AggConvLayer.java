@@ -4,22 +4,15 @@ import dev.dashspark.core.aggconv.AggConvSpec;
 import dev.dashspark.core.aggconv.SearchSpace;
 import dev.dashspark.core.aggconv.Strategy;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * DL4J configuration of an {@link dev.dashspark.core.aggconv.AggConv aggregated convolution} layer, so that the
@@ -34,7 +27,7 @@ import java.util.Map;
  * architecture parameter: it may get its own updater ({@link #getAlphaUpdater()}) and gets the weight
  * regularization (the reference applies weight decay to α too).
  */
-public class AggConvLayer extends FeedForwardLayer {
+public class AggConvLayer extends ActivationLayerConfig {
     private static final long serialVersionUID = 1L;
 
     private int dims = 1;
@@ -64,7 +57,6 @@ public class AggConvLayer extends FeedForwardLayer {
         this.gumbel = b.gumbel;
         this.noiseSeed = b.noiseSeed;
         this.alphaUpdater = b.alphaUpdater;
-        setActivationFn(new ActivationIdentity());
         new SearchSpace(kernels, dilations); // validate now, with field names in the message
     }
 
@@ -82,17 +74,8 @@ public class AggConvLayer extends FeedForwardLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                        int layerIndex, INDArray layerParamsView, boolean initializeParams,
-                                                        DataType networkDataType) {
-        AggConvLayerImpl layer = new AggConvLayerImpl(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+    protected org.deeplearning4j.nn.layers.BaseLayer<?> newLayer(NeuralNetConfiguration conf, DataType dataType) {
+        return new AggConvLayerImpl(conf, dataType);
     }
 
     @Override
@@ -111,19 +94,7 @@ public class AggConvLayer extends FeedForwardLayer {
     }
 
     @Override
-    public void setNIn(InputType inputType, boolean override) {
-        if (nIn <= 0 || override) {
-            nIn = convolutional(inputType).getChannels();
-        }
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        convolutional(inputType);
-        return null;
-    }
-
-    private InputType.InputTypeConvolutional convolutional(InputType inputType) {
+    protected InputType.InputTypeConvolutional convolutional(InputType inputType) {
         if (!(inputType instanceof InputType.InputTypeConvolutional c)) {
             throw new IllegalArgumentException("AggConvLayer '" + getLayerName() + "': expected a convolutional input type"
                     + (dims == 1 ? " convolutional(L, 1, C) for 1D" : " convolutional(H, W, C)") + ", got " + inputType);
@@ -149,21 +120,6 @@ public class AggConvLayer extends FeedForwardLayer {
             return getRegularization();
         }
         return super.getRegularizationByParam(paramName);
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        return new LayerMemoryReport.Builder(getLayerName(), AggConvLayer.class, inputType, out)
-                .standardMemory(initializer().numParams(this), 0)
-                .workingMemory(0, 0, 0, 0)
-                .cacheMemory(0, 0)
-                .build();
     }
 
     public int getDims() {

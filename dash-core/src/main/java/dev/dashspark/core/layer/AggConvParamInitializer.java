@@ -94,8 +94,7 @@ public final class AggConvParamInitializer implements ParamInitializer {
             conf.addVariable(key);
         }
         if (initialize) {
-            String name = l.getLayerName() == null ? "" : l.getLayerName();
-            SplittableRandom rng = new SplittableRandom(conf.getSeed() * 0x9E3779B97F4A7C15L + name.hashCode());
+            SplittableRandom rng = ActivationLayerConfig.initialValues(conf);
             for (Map.Entry<String, INDArray> e : params.entrySet()) {
                 INDArray p = e.getValue();
                 double scale = e.getKey().equals(ALPHA) ? 1e-3 : e.getKey().equals(BIAS) ? 0.0 : 0.01;

@@ -1,23 +1,16 @@
 package dev.dashspark.core.layer;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Batch normalization over every axis but the channel axis of NCHW activations ({@code [B, C, L, 1]} in 1D), with
@@ -34,7 +27,7 @@ import java.util.Map;
  * updater applies the moving-average step given as their gradient, never divided by the batch size and excluded
  * from regularization — the convention of DL4J's BatchNormalization).
  */
-public class ChannelBatchNorm extends FeedForwardLayer {
+public class ChannelBatchNorm extends ActivationLayerConfig {
     private static final long serialVersionUID = 1L;
 
     private double eps = 1e-5;
@@ -49,7 +42,6 @@ public class ChannelBatchNorm extends FeedForwardLayer {
         this.eps = b.eps;
         this.momentum = b.momentum;
         this.relu = b.relu;
-        setActivationFn(new ActivationIdentity());
     }
 
     public static Builder builder() {
@@ -57,17 +49,8 @@ public class ChannelBatchNorm extends FeedForwardLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                        int layerIndex, INDArray view, boolean initializeParams,
-                                                        DataType dataType) {
-        ChannelBatchNormImpl layer = new ChannelBatchNormImpl(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(view);
-        Map<String, INDArray> params = initializer().init(conf, view, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+    protected org.deeplearning4j.nn.layers.BaseLayer<?> newLayer(NeuralNetConfiguration conf, DataType dataType) {
+        return new ChannelBatchNormImpl(conf, dataType);
     }
 
     @Override
@@ -82,23 +65,8 @@ public class ChannelBatchNorm extends FeedForwardLayer {
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
-        if (nIn <= 0 || override) {
-            nIn = convolutional(inputType).getChannels();
-            nOut = nIn;
-        }
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        convolutional(inputType);
-        return null;
-    }
-
-    private InputType.InputTypeConvolutional convolutional(InputType inputType) {
-        if (!(inputType instanceof InputType.InputTypeConvolutional c)) {
-            throw new IllegalArgumentException("ChannelBatchNorm '" + getLayerName() + "': expected a convolutional input type, got " + inputType);
-        }
-        return c;
+        super.setNIn(inputType, override);
+        nOut = nIn;
     }
 
     @Override
@@ -109,17 +77,6 @@ public class ChannelBatchNorm extends FeedForwardLayer {
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
         return Collections.emptyList();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return new LayerMemoryReport.Builder(getLayerName(), ChannelBatchNorm.class, inputType, inputType)
-                .standardMemory(4 * nOut, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
     }
 
     public double getEps() {

@@ -1,18 +1,11 @@
 package dev.dashspark.core.layer;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Collection;
-import java.util.Map;
 
 /**
  * A 1×1 convolution of NCHW activations ({@code [B, C, L, 1]} in 1D): {@code y[b, o, p] = Σ_i W[o, i]·x[b, i, p] + b[o]},
@@ -22,7 +15,7 @@ import java.util.Map;
  * <p>Parameters: {@code W} (nOut, nIn) and {@code b} (nOut) when {@link #isHasBias()}; initialised as PyTorch's
  * Conv1d/Conv2d, U(−1/√nIn, 1/√nIn), from a generator seeded by the network seed and the layer name.
  */
-public class PointwiseConv extends FeedForwardLayer {
+public class PointwiseConv extends ActivationLayerConfig {
     private static final long serialVersionUID = 1L;
 
     private boolean hasBias = true;
@@ -33,7 +26,6 @@ public class PointwiseConv extends FeedForwardLayer {
     protected PointwiseConv(Builder b) {
         super(b);
         this.hasBias = b.hasBias;
-        setActivationFn(new ActivationIdentity());
     }
 
     public static Builder builder() {
@@ -41,17 +33,8 @@ public class PointwiseConv extends FeedForwardLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                        int layerIndex, INDArray view, boolean initializeParams,
-                                                        DataType dataType) {
-        PointwiseConvImpl layer = new PointwiseConvImpl(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(view);
-        Map<String, INDArray> params = initializer().init(conf, view, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+    protected org.deeplearning4j.nn.layers.BaseLayer<?> newLayer(NeuralNetConfiguration conf, DataType dataType) {
+        return new PointwiseConvImpl(conf, dataType);
     }
 
     @Override
@@ -63,37 +46,6 @@ public class PointwiseConv extends FeedForwardLayer {
     public InputType getOutputType(int layerIndex, InputType inputType) {
         InputType.InputTypeConvolutional c = convolutional(inputType);
         return InputType.convolutional(c.getHeight(), c.getWidth(), nOut);
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-        if (nIn <= 0 || override) {
-            nIn = convolutional(inputType).getChannels();
-        }
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        convolutional(inputType);
-        return null;
-    }
-
-    private InputType.InputTypeConvolutional convolutional(InputType inputType) {
-        if (!(inputType instanceof InputType.InputTypeConvolutional c)) {
-            throw new IllegalArgumentException("PointwiseConv '" + getLayerName() + "': expected a convolutional input type, got " + inputType);
-        }
-        return c;
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return new LayerMemoryReport.Builder(getLayerName(), PointwiseConv.class, inputType, getOutputType(-1, inputType))
-                .standardMemory(initializer().numParams(this), 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
     }
 
     public boolean isHasBias() {

@@ -72,8 +72,7 @@ public final class PointwiseConvParamInitializer implements ParamInitializer {
             conf.addVariable(k);
         }
         if (initialize) {
-            String name = p.getLayerName() == null ? "" : p.getLayerName();
-            SplittableRandom rng = new SplittableRandom(conf.getSeed() * 0x9E3779B97F4A7C15L + name.hashCode());
+            SplittableRandom rng = ActivationLayerConfig.initialValues(conf);
             double bound = 1.0 / Math.sqrt(p.getNIn());
             for (INDArray a : out.values()) {
                 double[] v = new double[(int) a.length()];

@@ -30,45 +30,24 @@ public record MeanAuroc() implements Metric {
 
     @Override
     public double compute(INDArray predictions, INDArray labels) {
-        MetricInputs.multiLabel(name(), predictions, labels);
-        double[][] s = MetricInputs.rows(predictions);
-        double[][] y = MetricInputs.rows(labels);
-        MetricInputs.binaryLabels(name(), MetricInputs.flat(labels), labels.shape());
-        if (MetricInputs.hasNaN(s)) {
+        return MetricInputs.meanOverLabels(name(), predictions, labels, MeanAuroc::auroc,
+                "no label has both values 0 and 1; AUROC is undefined");
+    }
+
+    /** AUROC of one label column by the rank-sum formula; NaN when the column has one class only. */
+    static double auroc(double[] score, boolean[] positive, int p) {
+        long n = score.length - p;
+        if (p == 0 || n == 0) {
             return Double.NaN;
         }
-        int b = s.length;
-        int l = s[0].length;
-        double sum = 0;
-        int used = 0;
-        for (int k = 0; k < l; k++) {
-            double[] score = new double[b];
-            boolean[] positive = new boolean[b];
-            long p = 0;
-            for (int i = 0; i < b; i++) {
-                score[i] = s[i][k];
-                positive[i] = y[i][k] == 1.0;
-                p += positive[i] ? 1 : 0;
+        double[] ranks = averageRanks(score);
+        double rankSum = 0;
+        for (int i = 0; i < score.length; i++) {
+            if (positive[i]) {
+                rankSum += ranks[i];
             }
-            long n = b - p;
-            if (p == 0 || n == 0) {
-                continue;
-            }
-            double[] ranks = averageRanks(score);
-            double rankSum = 0;
-            for (int i = 0; i < b; i++) {
-                if (positive[i]) {
-                    rankSum += ranks[i];
-                }
-            }
-            sum += (rankSum - p * (p + 1) / 2.0) / ((double) p * n);
-            used++;
         }
-        if (used == 0) {
-            throw new IllegalArgumentException(name() + ": no label has both values 0 and 1 in labels shape "
-                    + Arrays.toString(labels.shape()) + "; AUROC is undefined");
-        }
-        return sum / used;
+        return (rankSum - p * (p + 1) / 2.0) / ((double) p * n);
     }
 
     /** 1-based ascending ranks, ties sharing their average rank. */

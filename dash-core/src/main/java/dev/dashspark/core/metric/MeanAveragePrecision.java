@@ -31,40 +31,12 @@ public record MeanAveragePrecision() implements Metric {
 
     @Override
     public double compute(INDArray predictions, INDArray labels) {
-        MetricInputs.multiLabel(name(), predictions, labels);
-        double[][] s = MetricInputs.rows(predictions);
-        double[][] y = MetricInputs.rows(labels);
-        MetricInputs.binaryLabels(name(), MetricInputs.flat(labels), labels.shape());
-        if (MetricInputs.hasNaN(s)) {
-            return Double.NaN;
-        }
-        int b = s.length;
-        int l = s[0].length;
-        double sum = 0;
-        int used = 0;
-        for (int k = 0; k < l; k++) {
-            double[] score = new double[b];
-            double[] label = new double[b];
-            int positives = 0;
-            for (int i = 0; i < b; i++) {
-                score[i] = s[i][k];
-                label[i] = y[i][k];
-                positives += label[i] == 1.0 ? 1 : 0;
-            }
-            if (positives == 0) {
-                continue;
-            }
-            sum += averagePrecision(score, label, positives);
-            used++;
-        }
-        if (used == 0) {
-            throw new IllegalArgumentException(name() + ": no label has a positive sample in labels shape "
-                    + Arrays.toString(labels.shape()) + "; mean average precision is undefined");
-        }
-        return sum / used;
+        return MetricInputs.meanOverLabels(name(), predictions, labels,
+                (score, positive, positives) -> positives == 0 ? Double.NaN : averagePrecision(score, positive, positives),
+                "no label has a positive sample; mean average precision is undefined");
     }
 
-    static double averagePrecision(double[] score, double[] label, int positives) {
+    static double averagePrecision(double[] score, boolean[] positive, int positives) {
         Integer[] order = new Integer[score.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -78,7 +50,7 @@ public record MeanAveragePrecision() implements Metric {
         while (i < order.length) {
             int j = i;
             while (j < order.length && score[order[j]] == score[order[i]]) {
-                if (label[order[j]] == 1.0) {
+                if (positive[order[j]]) {
                     tp++;
                 } else {
                     fp++;

@@ -157,4 +157,48 @@ final class MetricInputs {
         }
         return out;
     }
+
+    /** A per-label score of one label column; NaN when it is undefined for that column (the column is skipped). */
+    @FunctionalInterface
+    interface PerLabel {
+        double score(double[] scores, boolean[] positive, int positives);
+    }
+
+    /**
+     * The mean over label columns of a multi-label (B, L) problem of {@code perLabel}, skipping the columns where it
+     * is undefined; NaN when a prediction is NaN (a diverged model). Throws, naming {@code undefined}, when every
+     * column is skipped.
+     */
+    static double meanOverLabels(String metric, INDArray predictions, INDArray labels, PerLabel perLabel, String undefined) {
+        multiLabel(metric, predictions, labels);
+        double[][] s = rows(predictions);
+        double[][] y = rows(labels);
+        binaryLabels(metric, flat(labels), labels.shape());
+        if (hasNaN(s)) {
+            return Double.NaN;
+        }
+        int b = s.length;
+        double sum = 0;
+        int used = 0;
+        for (int k = 0; k < s[0].length; k++) {
+            double[] score = new double[b];
+            boolean[] positive = new boolean[b];
+            int positives = 0;
+            for (int i = 0; i < b; i++) {
+                score[i] = s[i][k];
+                positive[i] = y[i][k] == 1.0;
+                positives += positive[i] ? 1 : 0;
+            }
+            double v = perLabel.score(score, positive, positives);
+            if (!Double.isNaN(v)) {
+                sum += v;
+                used++;
+            }
+        }
+        if (used == 0) {
+            throw new IllegalArgumentException(metric + ": " + undefined + " in labels shape "
+                    + java.util.Arrays.toString(labels.shape()));
+        }
+        return sum / used;
+    }
 }

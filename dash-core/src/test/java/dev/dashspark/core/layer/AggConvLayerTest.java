@@ -16,8 +16,6 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,22 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** AggConvLayer inside DL4J graphs: same numbers as the operator, correct gradients, JSON and model-file round-trips. */
-class AggConvLayerTest {
-    private static DataType savedDefault;
-    private static DataType savedFloating;
-
-    @BeforeAll
-    static void doubles() {
-        savedDefault = Nd4j.dataType();
-        savedFloating = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloating);
-    }
-
+class AggConvLayerTest extends Float64 {
     static ComputationGraph network(int dims, Strategy strategy, boolean gumbel, org.nd4j.linalg.learning.config.IUpdater updater) {
         SearchSpace space = new SearchSpace(new int[]{3, 5}, new int[]{1, 2});
         InputType in = dims == 1 ? InputType.convolutional(11, 1, 2) : InputType.convolutional(7, 6, 2);

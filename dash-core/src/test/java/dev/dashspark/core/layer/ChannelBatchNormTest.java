@@ -10,8 +10,6 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,22 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ChannelBatchNorm computes what DL4J's BatchNormalization (and PyTorch's BatchNorm) computes, gradients included. */
-class ChannelBatchNormTest {
-    private static DataType savedDefault;
-    private static DataType savedFloating;
-
-    @BeforeAll
-    static void doubles() {
-        savedDefault = Nd4j.dataType();
-        savedFloating = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloating);
-    }
-
+class ChannelBatchNormTest extends Float64 {
     static ComputationGraph net(Layer bn, org.nd4j.linalg.learning.config.IUpdater updater) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.DOUBLE)
                 .updater(updater).graphBuilder().addInputs("in")

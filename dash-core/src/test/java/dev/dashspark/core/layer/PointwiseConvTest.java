@@ -11,8 +11,6 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,22 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** PointwiseConv computes what DL4J's 1×1 ConvolutionLayer computes, and its gradients are right. */
-class PointwiseConvTest {
-    private static DataType savedDefault;
-    private static DataType savedFloating;
-
-    @BeforeAll
-    static void doubles() {
-        savedDefault = Nd4j.dataType();
-        savedFloating = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloating);
-    }
-
+class PointwiseConvTest extends Float64 {
     static ComputationGraph net(Layer conv, int h, int w) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
                 .updater(new NoOp()).graphBuilder().addInputs("in")
