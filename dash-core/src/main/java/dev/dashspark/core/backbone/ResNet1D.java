@@ -1,8 +1,5 @@
 package dev.dashspark.core.backbone;
 
-import dev.dashspark.core.aggconv.SearchSpace;
-import dev.dashspark.core.aggconv.Strategy;
-import dev.dashspark.core.layer.AggConvLayer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -29,10 +26,39 @@ import java.util.List;
  * <p>Layout: DL4J's [B, C, L, 1] ({@code InputType.convolutional(L, 1, C)}), because BatchNormalization fails on
  * rank-3 input (DL4J-NOTES.md §3).
  */
-public final class ResNet1D {
+public record ResNet1D(int inChannels, int length, int classes, int mid, boolean multiLabel) implements Backbone {
     public static final int[] DEFAULT_KERNELS = {8, 5, 3};
 
-    private ResNet1D() {
+    public ResNet1D {
+        if (inChannels < 1 || length < 1 || classes < 1 || mid < 1) {
+            throw new IllegalArgumentException("ResNet1D: channels, length, classes and mid must be ≥ 1, got "
+                    + inChannels + ", " + length + ", " + classes + ", " + mid);
+        }
+    }
+
+    /** The reference's network for a task: m from the class count. */
+    public static ResNet1D forTask(int inChannels, int length, int classes, boolean multiLabel) {
+        return new ResNet1D(inChannels, length, classes, midChannels(classes), multiLabel);
+    }
+
+    @Override
+    public int dims() {
+        return 1;
+    }
+
+    @Override
+    public List<ConvSlot> slots() {
+        return slots(inChannels, mid);
+    }
+
+    @Override
+    public ComputationGraphConfiguration graph(NeuralNetConfiguration.Builder base, ConvFactory convs, double dropout) {
+        return graph(base, inChannels, length, classes, mid, convs, multiLabel, dropout);
+    }
+
+    @Override
+    public ConvFactory retrainConvs(dev.dashspark.core.search.Architecture arch) {
+        return causalConvs(arch);
     }
 
     /** m = min(4^(⌊classes/10⌋ + 1), 64). */
@@ -62,24 +88,10 @@ public final class ResNet1D {
     }
 
     /**
-     * The convolutions of a found architecture as the search saw them: centred, depthwise where the supernet was,
-     * each a single-candidate FFT AggConv without noise. With the same weights this network computes exactly what
-     * the supernet computes when α is one-hot on the same choices (ALGORITHM.md §6.4).
-     */
-    public static ConvFactory searchedConvs(dev.dashspark.core.search.Architecture arch) {
-        return slot -> {
-            dev.dashspark.core.search.LayerChoice c = arch.get(slot.name());
-            return AggConvLayer.builder().dims(1).searchSpace(new SearchSpace(new int[]{c.kernel()}, new int[]{c.dilation()}))
-                    .strategy(Strategy.FFT).gumbel(false).depthwise(slot.separable()).stride(slot.stride())
-                    .nIn(slot.inChannels()).nOut(slot.outChannels()).build();
-        };
-    }
-
-    /**
      * The retrain network's convolutions (ALGORITHM.md §1.5, §3): ordinary dense convolutions with the found (k, d),
      * causal as in the reference's retrained ResNet1D (d(k − 1) leading zeros, then a "truncate" convolution).
      */
-    public static ConvFactory retrainConvs(dev.dashspark.core.search.Architecture arch) {
+    public static ConvFactory causalConvs(dev.dashspark.core.search.Architecture arch) {
         return new ConvFactory() {
             @Override
             public org.deeplearning4j.nn.conf.layers.Layer create(ConvSlot slot) {
@@ -94,19 +106,6 @@ public final class ResNet1D {
                 return arch.get(slot.name()).extent() - 1;
             }
         };
-    }
-
-    /** The backbone's default kernels as an architecture (dilation 1). */
-    public static dev.dashspark.core.search.Architecture defaultArchitecture(int inChannels, int mid) {
-        return new dev.dashspark.core.search.Architecture(slots(inChannels, mid).stream()
-                .map(s -> new dev.dashspark.core.search.LayerChoice(s.name(), s.defaultKernel(), 1)).toList());
-    }
-
-    /** Supernet convolutions: every slot becomes an AggConv, depthwise where it maps C channels to C. */
-    public static ConvFactory supernetConvs(SearchSpace space, Strategy strategy, boolean gumbel, long noiseSeed) {
-        return slot -> AggConvLayer.builder().dims(1).searchSpace(space).strategy(strategy).gumbel(gumbel)
-                .noiseSeed(noiseSeed).depthwise(slot.separable()).stride(slot.stride())
-                .nIn(slot.inChannels()).nOut(slot.outChannels()).build();
     }
 
     /**

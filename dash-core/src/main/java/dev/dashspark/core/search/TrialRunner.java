@@ -3,7 +3,9 @@ package dev.dashspark.core.search;
 import dev.dashspark.core.aggconv.SearchSpace;
 import dev.dashspark.core.aggconv.Strategy;
 import dev.dashspark.core.backbone.ConvFactory;
+import dev.dashspark.core.backbone.Backbone;
 import dev.dashspark.core.backbone.ResNet1D;
+import dev.dashspark.core.backbone.WideResNet;
 import dev.dashspark.core.layer.AggConvLayerImpl;
 import dev.dashspark.core.metric.Metric;
 import dev.dashspark.core.metric.Metrics;
@@ -26,7 +28,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One DASH trial on one machine (ALGORITHM.md §1): search (for {@code dash} and {@code mixed-results}),
+ * One DASH trial on one machine (ALGORITHM.md §1), on the task's backbone (ResNet1D in 1D, WRN-16-w in 2D): search (for {@code dash} and {@code mixed-results}),
  * discretization, hyperparameter search on a validation split, retraining with checkpoint selection on validation,
  * and a single evaluation on test. Everything random derives from the trial seed.
  *
@@ -45,12 +47,21 @@ public final class TrialRunner {
      *
      * @param hpoGrid        {@code reference}, {@code lr} or {@code none} (see {@link Hyperparams#grid})
      * @param validationFraction fraction of train held out when the task has no validation arrays
+     * @param retrainWiden   w of the 2D retrain network WRN-16-w (the reference searches with w = 1 and retrains
+     *                       with w = 4)
      */
-    public record Options(String hpoGrid, double validationFraction) {
-        public static final Options DEFAULT = new Options("reference", 0.1);
+    public record Options(String hpoGrid, double validationFraction, int retrainWiden) {
+        public static final Options DEFAULT = new Options("reference", 0.1, 4);
+
+        public Options(String hpoGrid, double validationFraction) {
+            this(hpoGrid, validationFraction, DEFAULT.retrainWiden());
+        }
 
         public Options {
             Hyperparams.grid(hpoGrid, false);
+            if (retrainWiden < 1) {
+                throw new IllegalArgumentException("retrainWiden: must be ≥ 1, got " + retrainWiden);
+            }
             if (!(validationFraction > 0 && validationFraction < 1)) {
                 throw new IllegalArgumentException("validationFraction: must be in (0, 1), got " + validationFraction);
             }
@@ -65,12 +76,12 @@ public final class TrialRunner {
     private final Metric metric;
 
     public TrialRunner(TaskSpec spec, Method method, long seed, Options options, Progress progress) {
-        if (!"resnet1d".equals(spec.backbone())) {
-            throw new IllegalArgumentException("task '" + spec.name() + "': backbone '" + spec.backbone()
-                    + "' is not supported by the trial runner yet (resnet1d is)");
-        }
-        if (spec.outputKind() == OutputKind.DENSE) {
+        if (spec.outputKind() == OutputKind.DENSE && !"wrn".equals(spec.backbone())) {
             throw new IllegalArgumentException("task '" + spec.name() + "': dense outputs need the wrn backbone");
+        }
+        if (spec.outputKind() == OutputKind.DENSE && !"mse".equals(spec.loss()) && !"rel-l2".equals(spec.loss())) {
+            throw new IllegalArgumentException("task '" + spec.name() + "': loss '" + spec.loss()
+                    + "' is not supported for dense outputs yet; expected mse or rel-l2");
         }
         this.spec = spec;
         this.method = method;
@@ -80,7 +91,7 @@ public final class TrialRunner {
         this.metric = Metrics.parse(spec.metric());
     }
 
-    /** The data as the networks see them: 1D inputs as [N, C, L, 1], FLOAT. */
+    /** The data as the networks see them: 1D inputs as [N, C, L, 1], dense labels flattened to (N, n), FLOAT. */
     record Split(INDArray x, INDArray y) {
         long size() {
             return x.size(0);
@@ -92,15 +103,26 @@ public final class TrialRunner {
         if (spec.dims() == 1 && xf.rank() == 3) {
             xf = xf.reshape('c', xf.size(0), xf.size(1), xf.size(2), 1);
         }
-        return new Split(xf.dup('c'), y.castTo(DataType.FLOAT).dup('c'));
+        INDArray yf = y.castTo(DataType.FLOAT);
+        if (spec.outputKind() == OutputKind.DENSE) {
+            yf = yf.reshape('c', yf.size(0), yf.length() / yf.size(0));
+        }
+        return new Split(xf.dup('c'), yf.dup('c'));
     }
 
-    private int mid() {
-        return ResNet1D.midChannels(spec.numOutputs());
-    }
-
-    private boolean multiLabel() {
-        return spec.outputKind() == OutputKind.MULTI_LABEL;
+    /** The backbone of the task: the search network, or the retrain network (2D: WRN-16-w with the retrain w). */
+    public Backbone backbone(boolean retrain) {
+        boolean multi = spec.outputKind() == OutputKind.MULTI_LABEL;
+        if ("resnet1d".equals(spec.backbone())) {
+            return ResNet1D.forTask(spec.inputChannels(), spec.inputShape()[0], spec.numOutputs(), multi);
+        }
+        WideResNet.Head head = switch (spec.outputKind()) {
+            case CLASSES -> WideResNet.Head.CLASSES;
+            case MULTI_LABEL -> WideResNet.Head.MULTI_LABEL;
+            case DENSE -> WideResNet.Head.DENSE;
+        };
+        return new WideResNet(spec.inputChannels(), spec.inputShape()[0], spec.inputShape()[1], spec.numOutputs(),
+                retrain ? options.retrainWiden() : 1, head, spec.loss());
     }
 
     public TrialResult run(TaskData data) {
@@ -120,7 +142,7 @@ public final class TrialRunner {
             arch = switch (method) {
                 case DASH -> search(train, Strategy.FFT, root.split());
                 case MIXED_RESULTS -> search(train, Strategy.MIXED_RESULTS, root.split());
-                case BACKBONE -> ResNet1D.defaultArchitecture(spec.inputChannels(), mid());
+                case BACKBONE -> backbone(true).defaultArchitecture();
                 case RANDOM -> random(root.split());
             };
             searchS = (System.nanoTime() - s0) / 1e9;
@@ -147,7 +169,7 @@ public final class TrialRunner {
     Architecture random(SplittableRandom rng) {
         SearchSpace space = spec.searchSpace();
         List<LayerChoice> layers = new ArrayList<>();
-        for (var slot : ResNet1D.slots(spec.inputChannels(), mid())) {
+        for (var slot : backbone(false).slots()) {
             int i = rng.nextInt(space.size());
             layers.add(new LayerChoice(slot.name(), space.kernel(i), space.dilation(i)));
         }
@@ -156,20 +178,20 @@ public final class TrialRunner {
 
     /** The supernet of the search: every searchable conv an AggConv of the task's space. */
     public ComputationGraph supernet(Strategy strategy, long initSeed, boolean gumbel) {
-        boolean remain = false;
+        boolean remain = spec.outputKind() == OutputKind.DENSE;
         double lrW = remain ? 0.01 : 0.1;
         double lrA = remain ? 0.005 : 0.05;
         double[] milestones = spec.dims() == 1 ? MILESTONES_1D : MILESTONES_2D;
         SearchSpace space = spec.searchSpace();
+        Backbone backbone = backbone(false);
         ConvFactory convs = slot -> {
-            var layer = ResNet1D.supernetConvs(space, strategy, gumbel, initSeed).create(slot);
+            var layer = backbone.supernetConvs(space, strategy, gumbel, initSeed).create(slot);
             ((dev.dashspark.core.layer.AggConvLayer) layer).setAlphaUpdater(new Nesterovs(schedule(lrA, milestones), 0.9));
             return layer;
         };
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder().seed(initSeed).dataType(DataType.FLOAT)
                 .updater(new Nesterovs(schedule(lrW, milestones), 0.9)).l2(5e-4);
-        ComputationGraph net = new ComputationGraph(ResNet1D.graph(base, spec.inputChannels(), spec.inputShape()[0],
-                spec.numOutputs(), mid(), convs, multiLabel(), 0.0));
+        ComputationGraph net = new ComputationGraph(backbone.graph(base, convs, 0.0));
         net.init();
         return net;
     }
@@ -193,7 +215,7 @@ public final class TrialRunner {
     /** Joint single-level search of weights and α, then argmax α per layer (ALGORITHM.md §1.2–1.4). */
     Architecture search(Split train, Strategy strategy, SplittableRandom rng) {
         ComputationGraph net = supernet(strategy, rng.nextLong(), true);
-        TrainLoop.StepOptions step = new TrainLoop.StepOptions(spec.gradScale(), false, 1.0);
+        TrainLoop.StepOptions step = new TrainLoop.StepOptions(spec.gradScale(), spec.outputKind() == OutputKind.DENSE, 1.0);
         train(net, train, spec.searchEpochs(), 0.2, step, "search", strategy.id(), rng);
         return discretize(net);
     }
@@ -202,7 +224,7 @@ public final class TrialRunner {
     public Architecture discretize(ComputationGraph supernet) {
         SearchSpace space = spec.searchSpace();
         List<LayerChoice> layers = new ArrayList<>();
-        for (var slot : ResNet1D.slots(spec.inputChannels(), mid())) {
+        for (var slot : backbone(false).slots()) {
             double[] alpha = ((AggConvLayerImpl) supernet.getLayer(slot.name())).alpha();
             int best = 0;
             for (int i = 1; i < alpha.length; i++) {
@@ -219,8 +241,8 @@ public final class TrialRunner {
     public ComputationGraph retrainNet(Architecture arch, Hyperparams h, long initSeed) {
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder().seed(initSeed).dataType(DataType.FLOAT)
                 .updater(h.momentum() > 0 ? new Nesterovs(h.lr(), h.momentum()) : new Sgd(h.lr())).l2(h.weightDecay());
-        ComputationGraph net = new ComputationGraph(ResNet1D.graph(base, spec.inputChannels(), spec.inputShape()[0],
-                spec.numOutputs(), mid(), ResNet1D.retrainConvs(arch), multiLabel(), h.dropout()));
+        Backbone backbone = backbone(true);
+        ComputationGraph net = new ComputationGraph(backbone.graph(base, backbone.retrainConvs(arch), h.dropout()));
         net.init();
         return net;
     }

@@ -48,21 +48,25 @@ class TrialRunnerTest {
 
     static TrialResult run(TaskSpec spec, Method m, long seed) {
         TaskData data = SyntheticTasks.generate(spec, seed);
-        return new TrialRunner(spec, m, seed, new TrialRunner.Options("none", 0.1), Progress.NONE).run(data);
+        return new TrialRunner(spec, m, seed, new TrialRunner.Options("none", 0.1, 1), Progress.NONE).run(data);
     }
 
     @ParameterizedTest
     @EnumSource(Method.class)
-    void everyMethodRunsOnEveryOneDimensionalSyntheticTask(Method m) {
-        for (String task : new String[]{"long-lag", "motifs"}) {
+    void everyMethodRunsOnEverySyntheticTask(Method m) {
+        for (String task : new String[]{"long-lag", "motifs", "texture", "darcy"}) {
             TaskSpec spec = tiny(task);
             TrialResult r = run(spec, m, 1);
             assertEquals("OK", r.status(), task + " " + m + ": " + r.message());
-            assertEquals(9, r.architecture().layers().size());
-            assertTrue(Double.isFinite(r.metricValue()) && r.metricValue() >= 0 && r.metricValue() <= 1, r.toJson());
-            assertEquals(1 - r.metricValue(), r.error(), 1e-12);
+            assertEquals(spec.dims() == 1 ? 9 : 13, r.architecture().layers().size(), task);
+            assertTrue(Double.isFinite(r.metricValue()) && r.metricValue() >= 0, r.toJson());
+            assertEquals(dev.dashspark.core.metric.Metrics.parse(spec.metric()).error(r.metricValue()), r.error(), 1e-12);
+            if (spec.outputKind() != dev.dashspark.core.task.OutputKind.DENSE) {
+                assertTrue(r.metricValue() <= 1, r.toJson());
+            }
             if (m == Method.BACKBONE) {
-                assertEquals(ResNet1D.defaultArchitecture(1, ResNet1D.midChannels(spec.numOutputs())), r.architecture());
+                assertEquals(new TrialRunner(spec, m, 1, new TrialRunner.Options("none", 0.1, 1), Progress.NONE).backbone(true)
+                        .defaultArchitecture(), r.architecture());
             } else {
                 var space = spec.searchSpace();
                 for (LayerChoice c : r.architecture().layers()) {
@@ -99,9 +103,9 @@ class TrialRunnerTest {
             alpha.assign(Nd4j.createFromArray(a).castTo(alpha.dataType()));
         }
         Architecture arch = runner.discretize(supernet);
-        ComputationGraph discrete = new ComputationGraph(ResNet1D.graph(new NeuralNetConfiguration.Builder().seed(11)
-                        .dataType(DataType.FLOAT).updater(new NoOp()), 1, spec.inputShape()[0], spec.numOutputs(), mid,
-                ResNet1D.searchedConvs(arch)));
+        ResNet1D backbone = ResNet1D.forTask(1, spec.inputShape()[0], spec.numOutputs(), false);
+        ComputationGraph discrete = new ComputationGraph(backbone.graph(new NeuralNetConfiguration.Builder().seed(11)
+                .dataType(DataType.FLOAT).updater(new NoOp()), backbone.searchedConvs(arch), 0.0));
         discrete.init();
         for (var layer : discrete.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
