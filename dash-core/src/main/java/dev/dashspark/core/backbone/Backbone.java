@@ -6,6 +6,17 @@ import dev.dashspark.core.search.Architecture;
 import dev.dashspark.core.search.LayerChoice;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import dev.dashspark.core.layer.PointwiseConv;
+import dev.dashspark.core.search.RelativeL2Loss;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 import java.util.List;
 
@@ -15,6 +26,40 @@ import java.util.List;
  * retrain network of a found architecture.
  */
 public interface Backbone {
+
+    /** What the network predicts. */
+    enum Head {
+        /** Softmax over classes, cross-entropy. */
+        CLASSES,
+        /** Independent sigmoids, binary cross-entropy. */
+        MULTI_LABEL,
+        /** A value per output channel and position (remain_shape), flattened to (B, outputs·positions) for the loss. */
+        DENSE
+    }
+
+    /**
+     * Adds the head after vertex {@code from} (activations with {@code channels} channels on an h × w grid) and names
+     * its output "out": global average pooling and a linear layer, or for {@link Head#DENSE} a per-position linear
+     * layer ({@link PointwiseConv}) and the dense loss ({@code mse} or {@code rel-l2}).
+     */
+    static void addHead(ComputationGraphConfiguration.GraphBuilder g, String from, int channels, long h, long w,
+                        int outputs, Head head, String denseLoss) {
+        if (head == Head.DENSE) {
+            g.addLayer("headconv", PointwiseConv.builder().nIn(channels).nOut(outputs).build(), from);
+            ILossFunction loss = switch (denseLoss) {
+                case "rel-l2" -> new RelativeL2Loss();
+                case "mse" -> new LossMSE();
+                default -> throw new IllegalArgumentException("dense loss: expected mse or rel-l2, got " + denseLoss);
+            };
+            g.addLayer("out", new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(), "headconv");
+            g.inputPreProcessor("out", new CnnToFeedForwardPreProcessor(h, w, outputs));
+            return;
+        }
+        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), from);
+        boolean multi = head == Head.MULTI_LABEL;
+        g.addLayer("out", new OutputLayer.Builder(multi ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT)
+                .nIn(channels).nOut(outputs).activation(multi ? Activation.SIGMOID : Activation.SOFTMAX).build(), "pool");
+    }
 
     /** The searchable convolutions, in layer order. */
     List<ConvSlot> slots();

@@ -8,12 +8,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import dev.dashspark.core.layer.ChannelBatchNorm;
 import dev.dashspark.core.layer.PointwiseConv;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,24 +17,33 @@ import java.util.List;
 /**
  * The reference's 1D ResNet (ALGORITHM.md §3): 3 residual blocks × 3 ConvBlocks (conv, BN, ReLU), channels
  * in→m→m→m, m→2m→2m→2m, 2m→2m→2m→2m, a 1×1 conv + BN shortcut where channels change, mean over the length and a
- * linear softmax head. Shortcuts are {@link PointwiseConv}s. Default kernels 8, 5, 3. Nine searchable convolutions; shortcuts are never replaced.
+ * linear softmax head (or, for dense tasks, a per-position linear head: no downsampling anywhere). Shortcuts are
+ * {@link PointwiseConv}s. Default kernels 8, 5, 3. Nine searchable convolutions; shortcuts are never replaced.
  *
  * <p>Layout: DL4J's [B, C, L, 1] ({@code InputType.convolutional(L, 1, C)}), because BatchNormalization fails on
  * rank-3 input (DL4J-NOTES.md §3).
  */
-public record ResNet1D(int inChannels, int length, int classes, int mid, boolean multiLabel) implements Backbone {
+public record ResNet1D(int inChannels, int length, int outputs, int mid, Head head, String denseLoss) implements Backbone {
     public static final int[] DEFAULT_KERNELS = {8, 5, 3};
 
     public ResNet1D {
-        if (inChannels < 1 || length < 1 || classes < 1 || mid < 1) {
-            throw new IllegalArgumentException("ResNet1D: channels, length, classes and mid must be ≥ 1, got "
-                    + inChannels + ", " + length + ", " + classes + ", " + mid);
+        if (inChannels < 1 || length < 1 || outputs < 1 || mid < 1) {
+            throw new IllegalArgumentException("ResNet1D: channels, length, outputs and mid must be ≥ 1, got "
+                    + inChannels + ", " + length + ", " + outputs + ", " + mid);
+        }
+        if (head == null) {
+            throw new IllegalArgumentException("ResNet1D: head must not be null");
         }
     }
 
-    /** The reference's network for a task: m from the class count. */
-    public static ResNet1D forTask(int inChannels, int length, int classes, boolean multiLabel) {
-        return new ResNet1D(inChannels, length, classes, midChannels(classes), multiLabel);
+    /** The reference's network for a task: m from the output count. */
+    public static ResNet1D forTask(int inChannels, int length, int outputs, Head head, String denseLoss) {
+        return new ResNet1D(inChannels, length, outputs, midChannels(outputs), head, denseLoss);
+    }
+
+    /** A classification network (softmax head). */
+    public static ResNet1D classifier(int inChannels, int length, int classes, int mid) {
+        return new ResNet1D(inChannels, length, classes, mid, Head.CLASSES, null);
     }
 
     @Override
@@ -53,7 +58,7 @@ public record ResNet1D(int inChannels, int length, int classes, int mid, boolean
 
     @Override
     public ComputationGraphConfiguration graph(NeuralNetConfiguration.Builder base, ConvFactory convs, double dropout) {
-        return graph(base, inChannels, length, classes, mid, convs, multiLabel, dropout);
+        return graph(base, inChannels, length, outputs, mid, convs, head, denseLoss, dropout);
     }
 
     @Override
@@ -120,18 +125,19 @@ public record ResNet1D(int inChannels, int length, int classes, int mid, boolean
      */
     public static ComputationGraphConfiguration graph(NeuralNetConfiguration.Builder base, int inChannels, int length,
                                                       int classes, int mid, ConvFactory convs) {
-        return graph(base, inChannels, length, classes, mid, convs, false, 0.0);
+        return graph(base, inChannels, length, classes, mid, convs, Head.CLASSES, null, 0.0);
     }
 
     /**
      * The whole network with a choice of head and dropout.
      *
-     * @param multiLabel sigmoid outputs with binary cross-entropy (multi-label tasks) instead of softmax + CE
+     * @param head       classes (softmax + CE), multi-label (sigmoid + BCE) or dense (per position, remain_shape)
+     * @param denseLoss  the dense head's loss, {@code mse} or {@code rel-l2} (ignored otherwise)
      * @param dropout    dropout probability after each convolution (0: none), as the reference's ConvBlock
      */
     public static ComputationGraphConfiguration graph(NeuralNetConfiguration.Builder base, int inChannels, int length,
-                                                      int classes, int mid, ConvFactory convs, boolean multiLabel,
-                                                      double dropout) {
+                                                      int classes, int mid, ConvFactory convs, Head head,
+                                                      String denseLoss, double dropout) {
         ComputationGraphConfiguration.GraphBuilder g = base.graphBuilder().addInputs("in");
         List<ConvSlot> slots = slots(inChannels, mid);
         String prev = "in";
@@ -165,9 +171,7 @@ public record ResNet1D(int inChannels, int length, int classes, int mid, boolean
             g.addVertex(add, new ElementWiseVertex(ElementWiseVertex.Op.Add), prev, shortcut);
             prev = add;
         }
-        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), prev);
-        g.addLayer("out", new OutputLayer.Builder(multiLabel ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT)
-                .nIn(2L * mid).nOut(classes).activation(multiLabel ? Activation.SIGMOID : Activation.SOFTMAX).build(), "pool");
+        Backbone.addHead(g, prev, 2 * mid, length, 1, classes, head, denseLoss);
         return g.setOutputs("out").setInputTypes(InputType.convolutional(length, 1, inChannels)).build();
     }
 }

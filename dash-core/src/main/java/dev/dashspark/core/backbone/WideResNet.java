@@ -4,22 +4,13 @@ import dev.dashspark.core.layer.ChannelBatchNorm;
 import dev.dashspark.core.layer.PointwiseConv;
 import dev.dashspark.core.search.Architecture;
 import dev.dashspark.core.search.LayerChoice;
-import dev.dashspark.core.search.RelativeL2Loss;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,11 +33,6 @@ import java.util.List;
 public record WideResNet(int inChannels, int height, int width, int outputs, int widen, Head head, String denseLoss)
         implements Backbone {
 
-    /** What the network predicts. */
-    public enum Head {
-        CLASSES, MULTI_LABEL, DENSE
-    }
-
     public WideResNet {
         if (inChannels < 1 || height < 1 || width < 1 || outputs < 1 || widen < 1) {
             throw new IllegalArgumentException("WideResNet: channels, height, width, outputs and widen must be ≥ 1, got "
@@ -55,6 +41,17 @@ public record WideResNet(int inChannels, int height, int width, int outputs, int
         if (head == Head.DENSE && !"mse".equals(denseLoss) && !"rel-l2".equals(denseLoss)) {
             throw new IllegalArgumentException("WideResNet: dense loss must be mse or rel-l2, got " + denseLoss);
         }
+    }
+
+    /** Height and width after the strides (the input's with {@code remainShape}). */
+    private long[] outputGrid() {
+        long h = height;
+        long w = width;
+        for (ConvSlot s : slots()) {
+            h = (h - 1) / s.stride() + 1;
+            w = (w - 1) / s.stride() + 1;
+        }
+        return new long[]{h, w};
     }
 
     private boolean remainShape() {
@@ -134,17 +131,8 @@ public record WideResNet(int inChannels, int height, int width, int outputs, int
         }
         int last = 64 * widen;
         g.addLayer("headbn", ChannelBatchNorm.builder().nOut(last).relu(true).build(), prev);
-        if (head == Head.DENSE) {
-            g.addLayer("headconv", PointwiseConv.builder().nIn(last).nOut(outputs).build(), "headbn");
-            ILossFunction loss = "rel-l2".equals(denseLoss) ? new RelativeL2Loss() : new LossMSE();
-            g.addLayer("out", new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(), "headconv");
-            g.inputPreProcessor("out", new CnnToFeedForwardPreProcessor(height, width, outputs));
-        } else {
-            g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "headbn");
-            boolean multi = head == Head.MULTI_LABEL;
-            g.addLayer("out", new OutputLayer.Builder(multi ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT)
-                    .nIn(last).nOut(outputs).activation(multi ? Activation.SIGMOID : Activation.SOFTMAX).build(), "pool");
-        }
+        long[] grid = outputGrid();
+        Backbone.addHead(g, "headbn", last, grid[0], grid[1], outputs, head, denseLoss);
         return g.setOutputs("out").setInputTypes(InputType.convolutional(height, width, inChannels)).build();
     }
 }

@@ -149,7 +149,7 @@ public final class AggConvBench {
     static ComputationGraph network(Point p, Strategy method) {
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(0).dataType(DataType.FLOAT).updater(new Sgd(0.01));
-        ResNet1D backbone = new ResNet1D(1, p.length(), 10, 16, false);
+        ResNet1D backbone = ResNet1D.classifier(1, p.length(), 10, 16);
         ComputationGraph net = new ComputationGraph(backbone.graph(base, backbone.supernetConvs(p.space(), method, true, 0), 0.0));
         net.init();
         return net;

@@ -76,9 +76,6 @@ public final class TrialRunner {
     private final Metric metric;
 
     public TrialRunner(TaskSpec spec, Method method, long seed, Options options, Progress progress) {
-        if (spec.outputKind() == OutputKind.DENSE && !"wrn".equals(spec.backbone())) {
-            throw new IllegalArgumentException("task '" + spec.name() + "': dense outputs need the wrn backbone");
-        }
         if (spec.outputKind() == OutputKind.DENSE && !"mse".equals(spec.loss()) && !"rel-l2".equals(spec.loss())) {
             throw new IllegalArgumentException("task '" + spec.name() + "': loss '" + spec.loss()
                     + "' is not supported for dense outputs yet; expected mse or rel-l2");
@@ -112,15 +109,14 @@ public final class TrialRunner {
 
     /** The backbone of the task: the search network, or the retrain network (2D: WRN-16-w with the retrain w). */
     public Backbone backbone(boolean retrain) {
-        boolean multi = spec.outputKind() == OutputKind.MULTI_LABEL;
-        if ("resnet1d".equals(spec.backbone())) {
-            return ResNet1D.forTask(spec.inputChannels(), spec.inputShape()[0], spec.numOutputs(), multi);
-        }
-        WideResNet.Head head = switch (spec.outputKind()) {
-            case CLASSES -> WideResNet.Head.CLASSES;
-            case MULTI_LABEL -> WideResNet.Head.MULTI_LABEL;
-            case DENSE -> WideResNet.Head.DENSE;
+        Backbone.Head head = switch (spec.outputKind()) {
+            case CLASSES -> Backbone.Head.CLASSES;
+            case MULTI_LABEL -> Backbone.Head.MULTI_LABEL;
+            case DENSE -> Backbone.Head.DENSE;
         };
+        if ("resnet1d".equals(spec.backbone())) {
+            return ResNet1D.forTask(spec.inputChannels(), spec.inputShape()[0], spec.numOutputs(), head, spec.loss());
+        }
         return new WideResNet(spec.inputChannels(), spec.inputShape()[0], spec.inputShape()[1], spec.numOutputs(),
                 retrain ? options.retrainWiden() : 1, head, spec.loss());
     }
