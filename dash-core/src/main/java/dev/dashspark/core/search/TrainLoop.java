@@ -151,8 +151,9 @@ public final class TrainLoop {
         return Nd4j.concat(0, parts.toArray(new INDArray[0]));
     }
 
-    /** The metric's value of the network on (x, y). */
-    public static double evaluate(ComputationGraph net, INDArray x, INDArray y, int batch, Metric metric) {
-        return metric.compute(predict(net, x, batch), y);
+    /** The metric's value of the network on (x, y), predictions mapped by {@code decode} first. */
+    public static double evaluate(ComputationGraph net, INDArray x, INDArray y, int batch, Metric metric,
+                                  java.util.function.UnaryOperator<INDArray> decode) {
+        return metric.compute(decode.apply(predict(net, x, batch)), y);
     }
 }

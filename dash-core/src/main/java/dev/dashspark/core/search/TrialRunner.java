@@ -88,12 +88,38 @@ public final class TrialRunner {
         this.metric = Metrics.parse(spec.metric());
     }
 
-    /** The data as the networks see them: 1D inputs as [N, C, L, 1], dense labels flattened to (N, n), FLOAT. */
-    record Split(INDArray x, INDArray y) {
+    /**
+     * The data as the networks see them: 1D inputs as [N, C, L, 1], dense labels flattened to (N, n), FLOAT.
+     * {@code target} is what the network is trained towards: the labels, or for dense tasks the labels standardised
+     * with the training split's mean and standard deviation (as the reference normalises Darcy's targets); metrics
+     * always compare decoded predictions with {@code y}.
+     */
+    record Split(INDArray x, INDArray y, INDArray target) {
         long size() {
             return x.size(0);
         }
     }
+
+    /** Standardisation of dense targets: target = (y − shift)/scale; identity for other tasks. */
+    record TargetScaling(double shift, double scale) {
+        static final TargetScaling NONE = new TargetScaling(0, 1);
+
+        static TargetScaling of(INDArray trainLabels) {
+            double mean = trainLabels.meanNumber().doubleValue();
+            double std = trainLabels.stdNumber().doubleValue();
+            return new TargetScaling(mean, std > 0 && Double.isFinite(std) ? std : 1.0);
+        }
+
+        INDArray encode(INDArray y) {
+            return this == NONE ? y : y.sub(shift).divi(scale);
+        }
+
+        INDArray decode(INDArray p) {
+            return this == NONE ? p : p.mul(scale).addi(shift);
+        }
+    }
+
+    private TargetScaling scaling = TargetScaling.NONE;
 
     private Split split(INDArray x, INDArray y) {
         INDArray xf = x.castTo(DataType.FLOAT);
@@ -104,7 +130,8 @@ public final class TrialRunner {
         if (spec.outputKind() == OutputKind.DENSE) {
             yf = yf.reshape('c', yf.size(0), yf.length() / yf.size(0));
         }
-        return new Split(xf.dup('c'), yf.dup('c'));
+        yf = yf.dup('c');
+        return new Split(xf.dup('c'), yf, scaling.encode(yf));
     }
 
     /** The backbone of the task: the search network, or the retrain network (2D: WRN-16-w with the retrain w). */
@@ -125,6 +152,7 @@ public final class TrialRunner {
         long t0 = System.nanoTime();
         SplittableRandom root = new SplittableRandom(seed);
         TaskData d = data.hasValidation() ? data : data.withValidationSplit(options.validationFraction(), root.nextLong());
+        scaling = spec.outputKind() == OutputKind.DENSE ? TargetScaling.of(d.yTrain().castTo(DataType.DOUBLE)) : TargetScaling.NONE;
         Split train = split(d.xTrain(), d.yTrain());
         Split val = split(d.xVal(), d.yVal());
         Split test = split(d.xTest(), d.yTest());
@@ -272,7 +300,7 @@ public final class TrialRunner {
             double error;
             try {
                 train(net, train, spec.hpoEpochs(), fraction, TrainLoop.StepOptions.PLAIN, "hpo", h.toString(), rng.split());
-                error = metric.error(TrainLoop.evaluate(net, val.x(), val.y(), spec.batchSize(), metric));
+                error = metric.error(TrainLoop.evaluate(net, val.x(), val.y(), spec.batchSize(), metric, scaling::decode));
             } catch (Diverged e) {
                 error = Double.POSITIVE_INFINITY;
             }
@@ -296,7 +324,7 @@ public final class TrialRunner {
         long start = System.nanoTime();
         for (int e = 0; e < spec.retrainEpochs(); e++) {
             double loss = epoch(net, train, 1.0, TrainLoop.StepOptions.PLAIN, e, rng, "retrain");
-            double err = metric.error(TrainLoop.evaluate(net, val.x(), val.y(), spec.batchSize(), metric));
+            double err = metric.error(TrainLoop.evaluate(net, val.x(), val.y(), spec.batchSize(), metric, scaling::decode));
             if (err < bestVal) {
                 bestVal = err;
                 bestParams = net.params().dup();
@@ -304,7 +332,7 @@ public final class TrialRunner {
             report("retrain", h.toString(), e, spec.retrainEpochs(), loss, start);
         }
         net.setParams(bestParams);
-        double testValue = TrainLoop.evaluate(net, test.x(), test.y(), spec.batchSize(), metric);
+        double testValue = TrainLoop.evaluate(net, test.x(), test.y(), spec.batchSize(), metric, scaling::decode);
         return new double[]{bestVal, testValue};
     }
 
@@ -323,7 +351,7 @@ public final class TrialRunner {
         double sum = 0;
         int n = 0;
         for (int[] idx : TrainLoop.batches(data.size(), spec.batchSize(), fraction, rng)) {
-            double loss = TrainLoop.step(net, TrainLoop.rows(data.x(), idx), TrainLoop.rows(data.y(), idx), o, e);
+            double loss = TrainLoop.step(net, TrainLoop.rows(data.x(), idx), TrainLoop.rows(data.target(), idx), o, e);
             if (!Double.isFinite(loss)) {
                 throw new Diverged(stage, e + 1, loss);
             }
