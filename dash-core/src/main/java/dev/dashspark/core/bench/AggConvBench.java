@@ -5,6 +5,7 @@ import dev.dashspark.core.aggconv.Strategy;
 import dev.dashspark.core.backbone.ResNet1D;
 import dev.dashspark.core.fft.ComplexFft;
 import dev.dashspark.core.fft.FftBackend;
+import dev.dashspark.core.util.Flags;
 import dev.dashspark.core.util.Parallel;
 import dev.dashspark.core.util.WorkCounter;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -54,62 +55,26 @@ public final class AggConvBench {
     /** Parsed arguments; errors name the flag and the value. */
     record Options(String sweep, int[] points, List<Strategy> methods, int steps, int warmup, int batch) {
         static Options parse(String[] args) {
-            String sweep = null;
-            int[] points = {1, 2, 3, 4, 5, 6, 7};
-            List<Strategy> methods = List.of(Strategy.FFT, Strategy.MIXED_WEIGHTS, Strategy.MIXED_RESULTS);
-            int steps = 3;
-            int warmup = 2;
-            int batch = 128;
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(flag + ": missing value");
-                }
-                String v = args[++i];
-                switch (flag) {
-                    case "--sweep" -> sweep = v;
-                    case "--points" -> points = Arrays.stream(v.split(",")).mapToInt(s -> positive("--points", s)).toArray();
-                    case "--methods" -> methods = Arrays.stream(v.split(",")).map(String::trim).map(Strategy::parse).toList();
-                    case "--steps" -> steps = positive("--steps", v);
-                    case "--warmup" -> warmup = nonNegative("--warmup", v);
-                    case "--batch" -> batch = positive("--batch", v);
-                    default -> throw new IllegalArgumentException("unknown flag '" + flag
-                            + "'; expected --sweep, --points, --methods, --steps, --warmup, --batch");
-                }
-            }
+            Flags f = Flags.parse(args, List.of("--sweep", "--points", "--methods", "--steps", "--warmup", "--batch"));
+            String sweep = f.string("--sweep", null);
             if (!"kd".equals(sweep) && !"len".equals(sweep)) {
                 throw new IllegalArgumentException("--sweep: expected kd or len, got " + sweep);
             }
-            for (int p : points) {
-                if (p > 7) {
-                    throw new IllegalArgumentException("--points: " + p + " is outside 1..7");
+            int[] points = Arrays.stream(f.string("--points", "1,2,3,4,5,6,7").split(",")).mapToInt(s -> {
+                try {
+                    int p = Integer.parseInt(s.trim());
+                    if (p >= 1 && p <= 7) {
+                        return p;
+                    }
+                } catch (NumberFormatException ignored) {
+                    // reported below
                 }
-            }
-            return new Options(sweep, points, methods, steps, warmup, batch);
-        }
-
-        private static int positive(String flag, String s) {
-            int v = integer(flag, s);
-            if (v < 1) {
-                throw new IllegalArgumentException(flag + ": expected a positive integer, got '" + s + "'");
-            }
-            return v;
-        }
-
-        private static int nonNegative(String flag, String s) {
-            int v = integer(flag, s);
-            if (v < 0) {
-                throw new IllegalArgumentException(flag + ": expected an integer ≥ 0, got '" + s + "'");
-            }
-            return v;
-        }
-
-        private static int integer(String flag, String s) {
-            try {
-                return Integer.parseInt(s.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(flag + ": expected an integer, got '" + s + "'");
-            }
+                throw new IllegalArgumentException("--points: '" + s + "' is not an integer in 1..7");
+            }).toArray();
+            List<Strategy> methods = Arrays.stream(f.string("--methods", "fft,mixed-weights,mixed-results").split(","))
+                    .map(String::trim).map(Strategy::parse).toList();
+            return new Options(sweep, points, methods, f.integer("--steps", 3, 1), f.integer("--warmup", 2, 0),
+                    f.integer("--batch", 128, 1));
         }
     }
 

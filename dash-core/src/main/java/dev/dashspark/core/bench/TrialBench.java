@@ -7,6 +7,7 @@ import dev.dashspark.core.search.TrialRunner;
 import dev.dashspark.core.task.SyntheticTasks;
 import dev.dashspark.core.task.TaskConfig;
 import dev.dashspark.core.task.TaskSpec;
+import dev.dashspark.core.util.Flags;
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,24 +32,11 @@ public final class TrialBench {
     }
 
     public static void main(String[] args) throws Exception {
-        String conf = "conf/synthetic.conf";
-        String task = "long-lag";
-        long seed = 0;
-        String hpo = "none";
-        for (int i = 0; i < args.length; i++) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + ": missing value");
-            }
-            String v = args[++i];
-            switch (args[i - 1]) {
-                case "--conf" -> conf = v;
-                case "--task" -> task = v;
-                case "--seed" -> seed = Long.parseLong(v);
-                case "--hpo" -> hpo = v;
-                default -> throw new IllegalArgumentException("unknown flag '" + args[i - 1]
-                        + "'; expected --conf, --task, --seed, --hpo");
-            }
-        }
+        Flags f = Flags.parse(args, java.util.List.of("--conf", "--task", "--seed", "--hpo"));
+        String conf = f.string("--conf", "conf/synthetic.conf");
+        String task = f.string("--task", "long-lag");
+        long seed = f.integer("--seed", 0L);
+        String hpo = f.string("--hpo", "none");
         Map<String, TaskSpec> tasks = TaskConfig.load(Path.of(conf));
         TaskSpec spec = tasks.get(task);
         if (spec == null) {

@@ -9,6 +9,7 @@ import dev.dashspark.core.task.TaskConfig;
 import dev.dashspark.core.task.TaskData;
 import dev.dashspark.core.task.TaskDataReader;
 import dev.dashspark.core.task.TaskSpec;
+import dev.dashspark.core.util.Flags;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,38 +28,13 @@ final class TrialCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        String conf = null;
-        String task = null;
-        String method = null;
-        Long seed = null;
-        String hpo = TrialRunner.Options.DEFAULT.hpoGrid();
-        String outFile = null;
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + ": missing value");
-            }
-            String v = args[++i];
-            switch (flag) {
-                case "--conf" -> conf = v;
-                case "--task" -> task = v;
-                case "--method" -> method = v;
-                case "--seed" -> {
-                    try {
-                        seed = Long.parseLong(v);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--seed: expected an integer, got '" + v + "'");
-                    }
-                }
-                case "--hpo" -> hpo = v;
-                case "--out" -> outFile = v;
-                default -> throw new IllegalArgumentException("unknown flag '" + flag
-                        + "'; expected --conf, --task, --method, --seed, --hpo, --out");
-            }
-        }
-        require("--conf", conf);
-        require("--task", task);
-        require("--method", method);
+        Flags f = Flags.parse(args, java.util.List.of("--conf", "--task", "--method", "--seed", "--hpo", "--out"));
+        String conf = f.required("--conf");
+        String task = f.required("--task");
+        String method = f.required("--method");
+        long s = f.integer("--seed", 0L);
+        String hpo = f.string("--hpo", TrialRunner.Options.DEFAULT.hpoGrid());
+        String outFile = f.string("--out", null);
         Method m = Method.parse(method);
         Path confPath = Path.of(conf);
         if (!Files.isReadable(confPath)) {
@@ -69,7 +45,6 @@ final class TrialCommand {
         if (spec == null) {
             throw new IllegalArgumentException("--task: no task '" + task + "' in " + conf + "; it defines " + tasks.keySet());
         }
-        long s = seed == null ? 0 : seed;
         TrialRunner.Options options = new TrialRunner.Options(hpo, TrialRunner.Options.DEFAULT.validationFraction());
         TaskData data = spec.synthetic() != null ? SyntheticTasks.generate(spec, s) : TaskDataReader.load(spec);
         TrialResult r = new TrialRunner(spec, m, s, options, bar(err)).run(data);
@@ -86,12 +61,6 @@ final class TrialCommand {
         Files.writeString(dest, r.toJson() + "\n", StandardCharsets.UTF_8);
         out.println("result: " + dest.toAbsolutePath());
         return r.ok() ? 0 : 3;
-    }
-
-    private static void require(String flag, String value) {
-        if (value == null) {
-            throw new IllegalArgumentException(flag + ": required");
-        }
     }
 
     /** A one-line progress bar: stage, detail, epoch, bar, loss, ETA. */
