@@ -16,7 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>No im2col buffer: memory is the input, the output and one row per thread, whatever the kernel extent (ND4J's
  * im2col would need B·C·S·N values, 29 GB for the speed test's S = 1779). The innermost loops run along output
- * rows, so they vectorise for stride 1.
+ * rows, so they vectorise for stride 1. The forward pass skips taps whose weight is exactly zero (the mixed kernel
+ * of mixed-weights is mostly zeros between dilated taps); backward visits every tap, since dW is needed there.
  */
 final class DirectConv {
     private DirectConv() {

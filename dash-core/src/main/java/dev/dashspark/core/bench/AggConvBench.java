@@ -19,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -205,14 +204,5 @@ public final class AggConvBench {
             cached = new Throughput(fft, gemm);
             return cached;
         }
-    }
-
-    /** For tests: all sweep points. */
-    static List<Point> points(String sweep) {
-        List<Point> out = new ArrayList<>();
-        for (int i = 1; i <= 7; i++) {
-            out.add(point(sweep, i));
-        }
-        return out;
     }
 }

@@ -66,7 +66,6 @@ public final class TrainLoop {
         for (int i = 0; i < idx.length; i++) {
             li[i] = idx[i];
         }
-        NDArrayIndex[] rest = new NDArrayIndex[a.rank() - 1];
         org.nd4j.linalg.indexing.INDArrayIndex[] all = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
         all[0] = new SpecifiedIndex(li);
         for (int d = 1; d < a.rank(); d++) {

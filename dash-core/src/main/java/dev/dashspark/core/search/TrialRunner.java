@@ -305,11 +305,9 @@ public final class TrialRunner {
                 error = Double.POSITIVE_INFINITY;
             }
             LOG.info("hpo: {} → validation error {}", h, error);
-            if (error < bestError || best == null) {
-                if (best == null || error < bestError) {
-                    best = h;
-                    bestError = error;
-                }
+            if (best == null || error < bestError) { // strictly better: the first wins ties
+                best = h;
+                bestError = error;
             }
         }
         return best;
