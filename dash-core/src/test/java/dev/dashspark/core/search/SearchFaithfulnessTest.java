@@ -54,7 +54,9 @@ class SearchFaithfulnessTest {
             normalised[i] = view.getDouble(i) - penalty[i];
             assertEquals(g[i] / (gs * (norm + 1e-8)), normalised[i], 1e-15);
         }
-        assertEquals(1 / gs, Nd4j.createFromArray(normalised).norm2Number().doubleValue(), 1e-12);
+        // ‖g‖/(gs·(‖g‖ + 1e-8)): 1/gs up to the reference's 1e-8 guard
+        assertEquals(norm / (gs * (norm + 1e-8)), Nd4j.createFromArray(normalised).norm2Number().doubleValue(), 1e-15);
+        assertEquals(1 / gs, Nd4j.createFromArray(normalised).norm2Number().doubleValue(), 1e-9);
         // remain_shape: the penalty is 10·k, dilation unpenalised
         INDArray dense = Nd4j.createFromArray(g).castTo(DataType.DOUBLE);
         TrainLoop.scaleArchitectureGradient(layer, dense, new TrainLoop.StepOptions(gs, true, 1));
