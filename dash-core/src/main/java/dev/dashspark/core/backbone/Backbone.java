@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import dev.dashspark.core.layer.PointwiseConv;
 import dev.dashspark.core.search.RelativeL2Loss;
+import dev.dashspark.core.search.WeightedBinaryCrossEntropy;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -38,27 +39,55 @@ public interface Backbone {
     }
 
     /**
+     * A network's head.
+     *
+     * @param kind      what it predicts
+     * @param denseLoss the loss of a dense head: {@code mse} or {@code rel-l2} (ignored for other kinds)
+     * @param posWeight the weight of the positive term of a multi-label head's binary cross-entropy (1: plain BCE)
+     */
+    record HeadSpec(Head kind, String denseLoss, double posWeight) {
+        public HeadSpec {
+            if (kind == null) {
+                throw new IllegalArgumentException("head: kind must not be null");
+            }
+            if (kind == Head.DENSE && !"mse".equals(denseLoss) && !"rel-l2".equals(denseLoss)) {
+                throw new IllegalArgumentException("head: dense loss must be mse or rel-l2, got " + denseLoss);
+            }
+            if (!(posWeight > 0) || !Double.isFinite(posWeight)) {
+                throw new IllegalArgumentException("head: positive weight must be finite and > 0, got " + posWeight);
+            }
+        }
+
+        /** Softmax over classes with cross-entropy. */
+        public static HeadSpec classes() {
+            return new HeadSpec(Head.CLASSES, null, 1.0);
+        }
+    }
+
+    /**
      * Adds the head after vertex {@code from} (activations with {@code channels} channels on an h × w grid) and names
      * its output "out": global average pooling and a linear layer, or for {@link Head#DENSE} a per-position linear
      * layer ({@link PointwiseConv}) and the dense loss ({@code mse} or {@code rel-l2}).
      */
     static void addHead(ComputationGraphConfiguration.GraphBuilder g, String from, int channels, long h, long w,
-                        int outputs, Head head, String denseLoss) {
-        if (head == Head.DENSE) {
+                        int outputs, HeadSpec head) {
+        if (head.kind() == Head.DENSE) {
             g.addLayer("headconv", PointwiseConv.builder().nIn(channels).nOut(outputs).build(), from);
-            ILossFunction loss = switch (denseLoss) {
-                case "rel-l2" -> new RelativeL2Loss();
-                case "mse" -> new LossMSE();
-                default -> throw new IllegalArgumentException("dense loss: expected mse or rel-l2, got " + denseLoss);
-            };
+            ILossFunction loss = "rel-l2".equals(head.denseLoss()) ? new RelativeL2Loss() : new LossMSE();
             g.addLayer("out", new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(), "headconv");
             g.inputPreProcessor("out", new CnnToFeedForwardPreProcessor(h, w, outputs));
             return;
         }
         g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), from);
-        boolean multi = head == Head.MULTI_LABEL;
-        g.addLayer("out", new OutputLayer.Builder(multi ? LossFunctions.LossFunction.XENT : LossFunctions.LossFunction.MCXENT)
-                .nIn(channels).nOut(outputs).activation(multi ? Activation.SIGMOID : Activation.SOFTMAX).build(), "pool");
+        OutputLayer.Builder out;
+        if (head.kind() == Head.MULTI_LABEL) {
+            out = head.posWeight() == 1.0 ? new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+                    : new OutputLayer.Builder(new WeightedBinaryCrossEntropy(head.posWeight()));
+            out.activation(Activation.SIGMOID);
+        } else {
+            out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX);
+        }
+        g.addLayer("out", out.nIn(channels).nOut(outputs).build(), "pool");
     }
 
     /** The searchable convolutions, in layer order. */

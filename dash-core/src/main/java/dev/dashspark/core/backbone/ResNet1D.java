@@ -23,7 +23,7 @@ import java.util.List;
  * <p>Layout: DL4J's [B, C, L, 1] ({@code InputType.convolutional(L, 1, C)}), because BatchNormalization fails on
  * rank-3 input (DL4J-NOTES.md §3).
  */
-public record ResNet1D(int inChannels, int length, int outputs, int mid, Head head, String denseLoss) implements Backbone {
+public record ResNet1D(int inChannels, int length, int outputs, int mid, HeadSpec head) implements Backbone {
     public static final int[] DEFAULT_KERNELS = {8, 5, 3};
 
     public ResNet1D {
@@ -37,13 +37,13 @@ public record ResNet1D(int inChannels, int length, int outputs, int mid, Head he
     }
 
     /** The reference's network for a task: m from the output count. */
-    public static ResNet1D forTask(int inChannels, int length, int outputs, Head head, String denseLoss) {
-        return new ResNet1D(inChannels, length, outputs, midChannels(outputs), head, denseLoss);
+    public static ResNet1D forTask(int inChannels, int length, int outputs, HeadSpec head) {
+        return new ResNet1D(inChannels, length, outputs, midChannels(outputs), head);
     }
 
     /** A classification network (softmax head). */
     public static ResNet1D classifier(int inChannels, int length, int classes, int mid) {
-        return new ResNet1D(inChannels, length, classes, mid, Head.CLASSES, null);
+        return new ResNet1D(inChannels, length, classes, mid, HeadSpec.classes());
     }
 
     @Override
@@ -58,7 +58,7 @@ public record ResNet1D(int inChannels, int length, int outputs, int mid, Head he
 
     @Override
     public ComputationGraphConfiguration graph(NeuralNetConfiguration.Builder base, ConvFactory convs, double dropout) {
-        return graph(base, inChannels, length, outputs, mid, convs, head, denseLoss, dropout);
+        return graph(base, inChannels, length, outputs, mid, convs, head, dropout);
     }
 
     @Override
@@ -125,19 +125,18 @@ public record ResNet1D(int inChannels, int length, int outputs, int mid, Head he
      */
     public static ComputationGraphConfiguration graph(NeuralNetConfiguration.Builder base, int inChannels, int length,
                                                       int classes, int mid, ConvFactory convs) {
-        return graph(base, inChannels, length, classes, mid, convs, Head.CLASSES, null, 0.0);
+        return graph(base, inChannels, length, classes, mid, convs, HeadSpec.classes(), 0.0);
     }
 
     /**
      * The whole network with a choice of head and dropout.
      *
      * @param head       classes (softmax + CE), multi-label (sigmoid + BCE) or dense (per position, remain_shape)
-     * @param denseLoss  the dense head's loss, {@code mse} or {@code rel-l2} (ignored otherwise)
      * @param dropout    dropout probability after each convolution (0: none), as the reference's ConvBlock
      */
     public static ComputationGraphConfiguration graph(NeuralNetConfiguration.Builder base, int inChannels, int length,
-                                                      int classes, int mid, ConvFactory convs, Head head,
-                                                      String denseLoss, double dropout) {
+                                                      int classes, int mid, ConvFactory convs, HeadSpec head,
+                                                      double dropout) {
         ComputationGraphConfiguration.GraphBuilder g = base.graphBuilder().addInputs("in");
         List<ConvSlot> slots = slots(inChannels, mid);
         String prev = "in";
@@ -171,7 +170,7 @@ public record ResNet1D(int inChannels, int length, int outputs, int mid, Head he
             g.addVertex(add, new ElementWiseVertex(ElementWiseVertex.Op.Add), prev, shortcut);
             prev = add;
         }
-        Backbone.addHead(g, prev, 2 * mid, length, 1, classes, head, denseLoss);
+        Backbone.addHead(g, prev, 2 * mid, length, 1, classes, head);
         return g.setOutputs("out").setInputTypes(InputType.convolutional(length, 1, inChannels)).build();
     }
 }

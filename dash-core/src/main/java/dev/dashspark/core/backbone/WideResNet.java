@@ -28,9 +28,8 @@ import java.util.List;
  * @param outputs     classes, labels, or dense output channels
  * @param widen       w
  * @param head        classification (softmax + CE), multi-label (sigmoid + BCE) or dense (identity + loss)
- * @param denseLoss   loss of the dense head: {@code mse} or {@code rel-l2}
  */
-public record WideResNet(int inChannels, int height, int width, int outputs, int widen, Head head, String denseLoss)
+public record WideResNet(int inChannels, int height, int width, int outputs, int widen, HeadSpec head)
         implements Backbone {
 
     public WideResNet {
@@ -38,8 +37,8 @@ public record WideResNet(int inChannels, int height, int width, int outputs, int
             throw new IllegalArgumentException("WideResNet: channels, height, width, outputs and widen must be ≥ 1, got "
                     + inChannels + ", " + height + ", " + width + ", " + outputs + ", " + widen);
         }
-        if (head == Head.DENSE && !"mse".equals(denseLoss) && !"rel-l2".equals(denseLoss)) {
-            throw new IllegalArgumentException("WideResNet: dense loss must be mse or rel-l2, got " + denseLoss);
+        if (head == null) {
+            throw new IllegalArgumentException("WideResNet: head must not be null");
         }
     }
 
@@ -55,7 +54,7 @@ public record WideResNet(int inChannels, int height, int width, int outputs, int
     }
 
     private boolean remainShape() {
-        return head == Head.DENSE;
+        return head.kind() == Head.DENSE;
     }
 
     @Override
@@ -132,7 +131,7 @@ public record WideResNet(int inChannels, int height, int width, int outputs, int
         int last = 64 * widen;
         g.addLayer("headbn", ChannelBatchNorm.builder().nOut(last).relu(true).build(), prev);
         long[] grid = outputGrid();
-        Backbone.addHead(g, "headbn", last, grid[0], grid[1], outputs, head, denseLoss);
+        Backbone.addHead(g, "headbn", last, grid[0], grid[1], outputs, head);
         return g.setOutputs("out").setInputTypes(InputType.convolutional(height, width, inChannels)).build();
     }
 }

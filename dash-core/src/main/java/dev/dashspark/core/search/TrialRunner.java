@@ -136,16 +136,17 @@ public final class TrialRunner {
 
     /** The backbone of the task: the search network, or the retrain network (2D: WRN-16-w with the retrain w). */
     public Backbone backbone(boolean retrain) {
-        Backbone.Head head = switch (spec.outputKind()) {
+        Backbone.Head kind = switch (spec.outputKind()) {
             case CLASSES -> Backbone.Head.CLASSES;
             case MULTI_LABEL -> Backbone.Head.MULTI_LABEL;
             case DENSE -> Backbone.Head.DENSE;
         };
+        Backbone.HeadSpec head = new Backbone.HeadSpec(kind, kind == Backbone.Head.DENSE ? spec.loss() : null, spec.posWeight());
         if ("resnet1d".equals(spec.backbone())) {
-            return ResNet1D.forTask(spec.inputChannels(), spec.inputShape()[0], spec.numOutputs(), head, spec.loss());
+            return ResNet1D.forTask(spec.inputChannels(), spec.inputShape()[0], spec.numOutputs(), head);
         }
         return new WideResNet(spec.inputChannels(), spec.inputShape()[0], spec.inputShape()[1], spec.numOutputs(),
-                retrain ? options.retrainWiden() : 1, head, spec.loss());
+                retrain ? options.retrainWiden() : 1, head);
     }
 
     public TrialResult run(TaskData data) {

@@ -47,6 +47,8 @@ import java.util.regex.Pattern;
  * @param retrainEpochs   retraining epochs &gt; 0 (200)
  * @param gradScale       α-gradient scale of {@code scale_grad} &gt; 0 ({@value #DEFAULT_GRAD_SCALE} unless the task
  *                        sets one)
+ * @param posWeight       weight of the positive term of the binary cross-entropy (PyTorch's {@code pos_weight};
+ *                        FSD50K 10, DeepSEA 4); 1 unless the task sets one, and only with loss {@code bce}
  * @param dataPath        path of an {@code .npz} file or a directory of {@code .npy} files; {@code null} for
  *                        synthetic tasks or when not yet configured
  * @param synthetic       name of a {@link SyntheticTasks} generator, or {@code null}
@@ -55,7 +57,7 @@ import java.util.regex.Pattern;
 public record TaskSpec(String name, int dims, int inputChannels, int[] inputShape, OutputKind outputKind,
                        int numOutputs, String loss, String metric, String backbone, int[] kernels, int[] dilations,
                        int batchSize, int searchEpochs, int hpoEpochs, int retrainEpochs, double gradScale,
-                       String dataPath, String synthetic, Map<String, String> syntheticParams) {
+                       double posWeight, String dataPath, String synthetic, Map<String, String> syntheticParams) {
 
     /** The default α-gradient scale (ALGORITHM.md §1.2). */
     public static final double DEFAULT_GRAD_SCALE = 100.0;
@@ -69,9 +71,9 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
     /** Keys understood by {@link #fromProperties}; {@code synthetic.<param>} keys come on top. */
     public static final List<String> KEYS = List.of("dims", "channels", "shape", "output", "outputs", "loss",
             "metric", "backbone", "kernels", "dilations", "batch", "search-epochs", "hpo-epochs", "retrain-epochs",
-            "grad-scale", "data", "synthetic");
+            "grad-scale", "pos-weight", "data", "synthetic");
 
-    private static final Set<String> OPTIONAL_KEYS = Set.of("grad-scale", "data", "synthetic");
+    private static final Set<String> OPTIONAL_KEYS = Set.of("grad-scale", "pos-weight", "data", "synthetic");
     private static final String SYNTHETIC_PREFIX = "synthetic.";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -152,6 +154,12 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
         positive(at, "retrain-epochs", retrainEpochs);
         if (!(gradScale > 0) || !Double.isFinite(gradScale)) {
             throw new IllegalArgumentException(at + "grad-scale: " + gradScale + " must be finite and > 0");
+        }
+        if (!(posWeight > 0) || !Double.isFinite(posWeight)) {
+            throw new IllegalArgumentException(at + "pos-weight: " + posWeight + " must be finite and > 0");
+        }
+        if (posWeight != 1.0 && !"bce".equals(loss)) {
+            throw new IllegalArgumentException(at + "pos-weight: " + posWeight + " applies to loss bce only, not '" + loss + "'");
         }
         if (dataPath != null && dataPath.isBlank()) {
             throw new IllegalArgumentException(at + "data: must not be blank (leave it out for no data path)");
@@ -243,11 +251,19 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
                 throw new IllegalArgumentException(at + "grad-scale: '" + p.get("grad-scale") + "' is not a number", e);
             }
         }
+        double posWeight = 1.0;
+        if (p.containsKey("pos-weight")) {
+            try {
+                posWeight = Double.parseDouble(p.get("pos-weight"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(at + "pos-weight: '" + p.get("pos-weight") + "' is not a number", e);
+            }
+        }
         return new TaskSpec(name, integer(at, p, "dims"), integer(at, p, "channels"), shape(at, p.get("shape")), kind,
                 integer(at, p, "outputs"), p.get("loss"), p.get("metric"), p.get("backbone"),
                 list(at, "kernels", p.get("kernels")), list(at, "dilations", p.get("dilations")),
                 integer(at, p, "batch"), integer(at, p, "search-epochs"), integer(at, p, "hpo-epochs"),
-                integer(at, p, "retrain-epochs"), gradScale, p.get("data"), p.get("synthetic"), params);
+                integer(at, p, "retrain-epochs"), gradScale, posWeight, p.get("data"), p.get("synthetic"), params);
     }
 
     /** The properties {@link #fromProperties} reads back into an equal spec (for provenance and config hashes). */
@@ -268,6 +284,9 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
         p.put("hpo-epochs", Integer.toString(hpoEpochs));
         p.put("retrain-epochs", Integer.toString(retrainEpochs));
         p.put("grad-scale", Double.toString(gradScale));
+        if (posWeight != 1.0) {
+            p.put("pos-weight", Double.toString(posWeight));
+        }
         if (dataPath != null) {
             p.put("data", dataPath);
         }
@@ -281,8 +300,8 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
     /** This spec with another data path (e.g. given on the command line); {@code null} clears it. */
     public TaskSpec withDataPath(String path) {
         return new TaskSpec(name, dims, inputChannels, inputShape, outputKind, numOutputs, loss, metric, backbone,
-                kernels, dilations, batchSize, searchEpochs, hpoEpochs, retrainEpochs, gradScale, path, synthetic,
-                syntheticParams);
+                kernels, dilations, batchSize, searchEpochs, hpoEpochs, retrainEpochs, gradScale, posWeight, path,
+                synthetic, syntheticParams);
     }
 
     /** The DASH search space K × D of every searchable convolution of this task. */
@@ -324,6 +343,7 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
                 && Arrays.equals(kernels, t.kernels) && Arrays.equals(dilations, t.dilations)
                 && batchSize == t.batchSize && searchEpochs == t.searchEpochs && hpoEpochs == t.hpoEpochs
                 && retrainEpochs == t.retrainEpochs && Double.compare(gradScale, t.gradScale) == 0
+                && Double.compare(posWeight, t.posWeight) == 0
                 && Objects.equals(dataPath, t.dataPath) && Objects.equals(synthetic, t.synthetic)
                 && syntheticParams.equals(t.syntheticParams);
     }
@@ -332,7 +352,7 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
     public int hashCode() {
         return Objects.hash(name, dims, inputChannels, Arrays.hashCode(inputShape), outputKind, numOutputs, loss,
                 metric, backbone, Arrays.hashCode(kernels), Arrays.hashCode(dilations), batchSize, searchEpochs,
-                hpoEpochs, retrainEpochs, gradScale, dataPath, synthetic, syntheticParams);
+                hpoEpochs, retrainEpochs, gradScale, posWeight, dataPath, synthetic, syntheticParams);
     }
 
     @Override

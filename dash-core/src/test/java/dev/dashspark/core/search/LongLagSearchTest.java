@@ -37,7 +37,7 @@ class LongLagSearchTest {
 
         assertEquals("OK", dash.status(), dash.message());
         assertEquals("OK", backbone.status(), backbone.message());
-        int defaultField = ResNet1D.forTask(1, spec.inputShape()[0], 2, ResNet1D.Head.CLASSES, null).defaultArchitecture().chainReceptiveField();
+        int defaultField = ResNet1D.forTask(1, spec.inputShape()[0], 2, ResNet1D.HeadSpec.classes()).defaultArchitecture().chainReceptiveField();
         assertTrue(defaultField <= lag, "the default kernels must not cover the lag: " + defaultField);
         assertTrue(dash.architecture().chainReceptiveField() > lag, dash.architecture().table());
         assertTrue(backbone.error() > 0.4, "backbone error " + backbone.error() + " (chance is 0.5)");

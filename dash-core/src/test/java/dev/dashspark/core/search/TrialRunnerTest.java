@@ -103,7 +103,7 @@ class TrialRunnerTest {
             alpha.assign(Nd4j.createFromArray(a).castTo(alpha.dataType()));
         }
         Architecture arch = runner.discretize(supernet);
-        ResNet1D backbone = ResNet1D.forTask(1, spec.inputShape()[0], spec.numOutputs(), ResNet1D.Head.CLASSES, null);
+        ResNet1D backbone = ResNet1D.forTask(1, spec.inputShape()[0], spec.numOutputs(), ResNet1D.HeadSpec.classes());
         ComputationGraph discrete = new ComputationGraph(backbone.graph(new NeuralNetConfiguration.Builder().seed(11)
                 .dataType(DataType.FLOAT).updater(new NoOp()), backbone.searchedConvs(arch), 0.0));
         discrete.init();

@@ -58,6 +58,9 @@ class TaskConfigTest {
             assertArrayEquals(d, t.dilations(), n);
         }
         assertEquals(OutputKind.MULTI_LABEL, tasks.get("fsd50k").outputKind());
+        assertEquals(10.0, tasks.get("fsd50k").posWeight());
+        assertEquals(4.0, tasks.get("deepsea").posWeight());
+        assertEquals(1.0, tasks.get("ecg").posWeight());
         assertEquals(OutputKind.DENSE, tasks.get("darcy").outputKind());
         assertEquals("rel-l2", tasks.get("darcy").loss());
         assertEquals("mse", tasks.get("psicov").loss());

@@ -22,7 +22,7 @@ class TaskDataTest {
         String loss = kind == OutputKind.CLASSES ? "ce" : kind == OutputKind.MULTI_LABEL ? "bce" : "mse";
         String metric = kind == OutputKind.CLASSES ? "accuracy" : kind == OutputKind.MULTI_LABEL ? "auroc" : "mae";
         return new TaskSpec("t", 1, channels, new int[]{length}, kind, outputs, loss, metric, "resnet1d",
-                new int[]{3}, new int[]{1}, 4, 1, 1, 1, 100, null, null, null);
+                new int[]{3}, new int[]{1}, 4, 1, 1, 1, 100, 1.0, null, null, null);
     }
 
     /** x[b] is filled with b, y[b] = (b, −b): every row carries its sample id. */

@@ -111,7 +111,7 @@ class TaskSpecTest {
     void arraysAreCopiedInAndOut() {
         int[] k = {3, 5};
         TaskSpec t = new TaskSpec("t", 1, 1, new int[]{64}, OutputKind.CLASSES, 2, "ce", "accuracy", "resnet1d", k,
-                new int[]{1}, 8, 1, 1, 1, 100, null, null, null);
+                new int[]{1}, 8, 1, 1, 1, 100, 1.0, null, null, null);
         k[0] = 4;
         t.kernels()[1] = 6;
         assertArrayEquals(new int[]{3, 5}, t.kernels());
@@ -200,5 +200,30 @@ class TaskSpecTest {
         e = assertThrows(IllegalArgumentException.class, () -> TaskSpec.fromProperties("lag", p));
         assertTrue(e.getMessage().startsWith("task 'lag': data: '/x.npz' and synthetic: 'long-lag' exclude each other"),
                 e.getMessage());
+    }
+
+    @Test
+    void posWeightIsOptionalAndOnlyForBinaryCrossEntropy() {
+        java.util.Map<String, String> p = new java.util.HashMap<>(java.util.Map.of("dims", "1", "channels", "4",
+                "shape", "100", "output", "multi-label", "outputs", "3", "loss", "bce", "metric", "auroc",
+                "backbone", "resnet1d", "kernels", "3", "dilations", "1"));
+        p.putAll(java.util.Map.of("batch", "8", "search-epochs", "1", "hpo-epochs", "1", "retrain-epochs", "1"));
+        assertEquals(1.0, TaskSpec.fromProperties("m", p).posWeight());
+        p.put("pos-weight", "4");
+        TaskSpec weighted = TaskSpec.fromProperties("m", p);
+        assertEquals(4.0, weighted.posWeight());
+        assertEquals(weighted, TaskSpec.fromProperties("m", weighted.toProperties()));
+        p.put("pos-weight", "-1");
+        assertEquals("task 'm': pos-weight: -1.0 must be finite and > 0",
+                assertThrows(IllegalArgumentException.class, () -> TaskSpec.fromProperties("m", p)).getMessage());
+        p.put("pos-weight", "x");
+        assertEquals("task 'm': pos-weight: 'x' is not a number",
+                assertThrows(IllegalArgumentException.class, () -> TaskSpec.fromProperties("m", p)).getMessage());
+        p.put("pos-weight", "2");
+        p.put("output", "classes");
+        p.put("loss", "ce");
+        p.put("metric", "accuracy");
+        assertEquals("task 'm': pos-weight: 2.0 applies to loss bce only, not 'ce'",
+                assertThrows(IllegalArgumentException.class, () -> TaskSpec.fromProperties("m", p)).getMessage());
     }
 }
