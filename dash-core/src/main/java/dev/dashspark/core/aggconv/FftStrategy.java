@@ -109,7 +109,7 @@ final class FftStrategy implements AggConvStrategy {
         spec.checkInputShape(x.shape());
         Geo g = Geo.of(spec, x.shape(), backend);
         Flat xs = Flat.readable(x);
-        double[] kernels = kernelSpectra(spec, g, MixedWeightsStrategy.weightsAsDouble(weights), c);
+        double[] kernels = kernelSpectra(spec, g, Kernels.asDouble(weights), c);
         INDArray target = destination(out, x.dataType(), spec.outputShape(x.shape()));
         Flat y = Flat.of(target);
         double[] spectra = null;
@@ -192,7 +192,7 @@ final class FftStrategy implements AggConvStrategy {
             inverseFromProduct(dxSpectra, g.cin(), dx, g, g.input(), null);
             kernelCorrelation(grads, cache.denseSpectra(), g, corr);
         }
-        double[][] w = MixedWeightsStrategy.weightsAsDouble(f.weights());
+        double[][] w = Kernels.asDouble(f.weights());
         int n = spec.space().size();
         double[][] dW = new double[n][];
         for (int i = 0; i < n; i++) {

@@ -18,6 +18,15 @@ public final class Kernels {
         double at(int row, int t0, int t1);
     }
 
+    /** The candidates' weights as double arrays (c order), in candidate order. */
+    public static double[][] asDouble(org.nd4j.linalg.api.ndarray.INDArray[] weights) {
+        double[][] w = new double[weights.length][];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = dev.dashspark.core.util.Arrays2.toDouble(weights[i]);
+        }
+        return w;
+    }
+
     /** Span of the first spatial axis: S in 2D, 1 in 1D. */
     static int span0(AggConvSpec spec) {
         return spec.dims() == 2 ? spec.space().span() : 1;

@@ -33,7 +33,7 @@ final class MixedResultsStrategy implements AggConvStrategy {
                            boolean keepForBackward) {
         spec.checkInputShape(x.shape());
         INDArray x4 = DirectConv.as4d(x);
-        double[][] w = MixedWeightsStrategy.weightsAsDouble(weights);
+        double[][] w = Kernels.asDouble(weights);
         INDArray y = null;
         for (int i = 0; i < spec.space().size(); i++) {
             INDArray yi = DirectConv.forward(x4, w[i], spec.outChannels(), spec.depthwise(), geometry(spec, i));

@@ -28,19 +28,11 @@ final class MixedWeightsStrategy implements AggConvStrategy {
                 : new DirectConv.Geometry(span, span, s, s, p, p, 1, 1);
     }
 
-    static double[][] weightsAsDouble(INDArray[] weights) {
-        double[][] w = new double[weights.length][];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = Arrays2.toDouble(weights[i]);
-        }
-        return w;
-    }
-
     @Override
     public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, double[] bias, INDArray out,
                            boolean keepForBackward) {
         spec.checkInputShape(x.shape());
-        double[][] w = weightsAsDouble(weights);
+        double[][] w = Kernels.asDouble(weights);
         double[] mixed = Kernels.mixedKernel(spec, w, c);
         INDArray y = DirectConv.forward(DirectConv.as4d(x), mixed, spec.outChannels(), spec.depthwise(), geometry(spec));
         Outputs.addBias(y, bias);

@@ -1,28 +1,19 @@
 package dev.dashspark.core.search;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * Relative L2 loss of dense outputs flattened to (B, n): per sample ‖p − y‖₂ / ‖y‖₂ (NAS-Bench-360's Darcy loss),
  * averaged over the batch by DL4J. Gradient: (p − y) / (‖p − y‖₂·‖y‖₂), back through the output activation.
  */
-public class RelativeL2Loss implements ILossFunction {
+public class RelativeL2Loss extends PerSampleLoss {
     private static final long serialVersionUID = 1L;
     private static final double EPS = 1e-12;
 
     private static INDArray perSample(INDArray labels, INDArray out) {
         INDArray diff = out.sub(labels);
         return diff.norm2(1).div(labels.norm2(1).add(EPS));
-    }
-
-    @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
-        INDArray s = computeScoreArray(labels, preOutput, activationFn, mask);
-        double sum = s.sumNumber().doubleValue();
-        return average ? sum / s.size(0) : sum;
     }
 
     @Override
@@ -42,13 +33,6 @@ public class RelativeL2Loss implements ILossFunction {
             dLdOut.muliColumnVector(mask.reshape(-1, 1));
         }
         return activationFn.backprop(preOutput.dup(), dLdOut).getFirst();
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-                                                          INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
     }
 
     @Override

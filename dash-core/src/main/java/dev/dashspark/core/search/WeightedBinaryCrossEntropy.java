@@ -1,9 +1,7 @@
 package dev.dashspark.core.search;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -12,7 +10,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * DL4J averages over the batch. Gradient with respect to p: {@code −w·y/p + (1 − y)/(1 − p)}, then back through
  * the activation. p is clipped to [1e-7, 1 − 1e-7] as DL4J's own binary cross-entropy does.
  */
-public class WeightedBinaryCrossEntropy implements ILossFunction {
+public class WeightedBinaryCrossEntropy extends PerSampleLoss {
     private static final long serialVersionUID = 1L;
     private static final double CLIP = 1e-7;
 
@@ -54,13 +52,6 @@ public class WeightedBinaryCrossEntropy implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
-        INDArray s = computeScoreArray(labels, preOutput, activationFn, mask);
-        double sum = s.sumNumber().doubleValue();
-        return average ? sum / s.size(0) : sum;
-    }
-
-    @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray p = probabilities(preOutput, activationFn);
         INDArray dLdp = labels.mul(posWeight).divi(p).negi().addi(labels.rsub(1.0).divi(p.rsub(1.0)));
@@ -68,13 +59,6 @@ public class WeightedBinaryCrossEntropy implements ILossFunction {
             dLdp.muli(mask.broadcast(dLdp.shape()));
         }
         return activationFn.backprop(preOutput.dup(), dLdp).getFirst();
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-                                                          INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
     }
 
     @Override

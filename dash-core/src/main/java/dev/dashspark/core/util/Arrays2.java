@@ -4,32 +4,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
-/** Bulk copies between INDArrays and Java arrays (c order), through the native buffer's NIO view. */
+/** Whole-array copies between INDArrays and Java arrays (c order), through {@link Flat}. */
 public final class Arrays2 {
     private Arrays2() {
     }
 
     /** The values of {@code a} in c order, as doubles (always a copy). */
     public static double[] toDouble(INDArray a) {
-        INDArray c = dense(a);
-        int n = (int) c.length();
-        double[] out = new double[n];
-        switch (c.dataType()) {
-            case DOUBLE -> nio(c).asDoubleBuffer().get(out);
-            case FLOAT -> {
-                float[] tmp = new float[n];
-                nio(c).asFloatBuffer().get(tmp);
-                for (int i = 0; i < n; i++) {
-                    out[i] = tmp[i];
-                }
-            }
-            default -> {
-                return toDouble(c.castTo(DataType.DOUBLE));
-            }
-        }
+        Flat f = Flat.readable(a);
+        double[] out = new double[f.length()];
+        f.get(0, out);
         return out;
     }
 
@@ -47,37 +32,15 @@ public final class Arrays2 {
     }
 
     /**
-     * Writes {@code values} (c order) into {@code dest}, which must be a FLOAT or DOUBLE array owning its whole
-     * buffer in c order (as a freshly created one does), e.g. an array a workspace manager just handed out.
+     * Writes {@code values} (c order) into {@code dest}, a dense c-order FLOAT or DOUBLE array (as a freshly created
+     * one is, e.g. an array a workspace manager just handed out).
      */
     public static void copyInto(double[] values, INDArray dest) {
-        if (dest.length() != values.length || dest.ordering() != 'c' || dest.isView() || dest.offset() != 0
-                || dest.data().length() != dest.length()) {
-            throw new IllegalArgumentException("copyInto: destination must be a dense c-order array of "
-                    + values.length + " values, got " + dest.shapeInfoToString());
+        if (dest.length() != values.length) {
+            throw new IllegalArgumentException("copyInto: " + values.length + " values for an array of "
+                    + dest.length() + ": " + dest.shapeInfoToString());
         }
-        ByteBuffer bb = nio(dest);
-        switch (dest.dataType()) {
-            case DOUBLE -> bb.asDoubleBuffer().put(values);
-            case FLOAT -> {
-                float[] tmp = new float[values.length];
-                for (int i = 0; i < tmp.length; i++) {
-                    tmp[i] = (float) values[i];
-                }
-                bb.asFloatBuffer().put(tmp);
-            }
-            default -> throw new IllegalArgumentException("copyInto: unsupported type " + dest.dataType());
-        }
-    }
-
-    /** A c-ordered array that owns its whole buffer from offset 0 (a copy when {@code a} is a view). */
-    private static INDArray dense(INDArray a) {
-        boolean ok = a.ordering() == 'c' && !a.isView() && a.offset() == 0 && a.data().length() == a.length();
-        return ok ? a : a.dup('c');
-    }
-
-    private static ByteBuffer nio(INDArray dense) {
-        return dense.data().asNio().order(ByteOrder.nativeOrder());
+        Flat.of(dest).put(0, values);
     }
 
     public static long product(long[] shape) {

@@ -74,7 +74,11 @@ public final class Flat {
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[1024]);
 
+    /** A per-thread float buffer for rows; whole-array transfers get their own, so it never grows past a row. */
     private static float[] scratch(int n) {
+        if (n > 1 << 16) {
+            return new float[n];
+        }
         float[] s = SCRATCH.get();
         if (s.length < n) {
             s = new float[Math.max(n, 2 * s.length)];
