@@ -1,0 +1,100 @@
+package dev.dashspark.spark.sweep;
+
+import dev.dashspark.core.io.Npy;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Sweep configurations for tests, written into a directory: a tasks file with a tiny long-lag task ({@code tiny},
+ * a few seconds per trial) and, on request, two file-backed tasks that go wrong on the executor: {@code nan-data}
+ * (inputs with NaN: the training loss is NaN, the trial DIVERGES) and {@code bad-labels} (a class label out of range:
+ * reading the data throws, the trial FAILS).
+ */
+public final class SweepFixtures {
+    private SweepFixtures() {
+    }
+
+    static final String TINY = """
+            task.tiny.dims = 1
+            task.tiny.channels = 1
+            task.tiny.shape = 64
+            task.tiny.output = classes
+            task.tiny.outputs = 2
+            task.tiny.loss = ce
+            task.tiny.metric = accuracy
+            task.tiny.backbone = resnet1d
+            task.tiny.kernels = 3,5
+            task.tiny.dilations = 1,2
+            task.tiny.batch = 16
+            task.tiny.search-epochs = 1
+            task.tiny.hpo-epochs = 1
+            task.tiny.retrain-epochs = 1
+            task.tiny.synthetic = long-lag
+            task.tiny.synthetic.length = 64
+            task.tiny.synthetic.lag = 8
+            task.tiny.synthetic.train = 32
+            task.tiny.synthetic.val = 16
+            task.tiny.synthetic.test = 16
+            """;
+
+    static String fileTask(String name, String data) {
+        return TINY.replace("task.tiny.", "task." + name + ".").replaceAll("(?m)^task\\." + name + "\\.synthetic.*\\n", "")
+                + "task." + name + ".data = " + data + "\n";
+    }
+
+    /** Writes {@code tasks.conf} (tiny, and with {@code bad} also nan-data and bad-labels with their .npy files). */
+    public static Path tasks(Path dir, boolean bad) throws IOException {
+        StringBuilder sb = new StringBuilder(TINY);
+        if (bad) {
+            sb.append(fileTask("nan-data", "nan-data")).append(fileTask("bad-labels", "bad-labels"));
+            writeTask(dir.resolve("nan-data"), true, false);
+            writeTask(dir.resolve("bad-labels"), false, true);
+        }
+        Path f = dir.resolve("tasks.conf");
+        Files.writeString(f, sb.toString(), StandardCharsets.UTF_8);
+        return f;
+    }
+
+    /** x (n, 1, 64) Gaussian, y class indices in {0, 1}; optionally NaN inputs or a label 7. */
+    static void writeTask(Path dir, boolean nan, boolean badLabel) throws IOException {
+        Files.createDirectories(dir);
+        Nd4j.getRandom().setSeed(3);
+        for (String split : new String[]{"train", "test"}) {
+            int n = split.equals("train") ? 32 : 16;
+            INDArray x = Nd4j.randn(DataType.FLOAT, n, 1, 64);
+            if (nan) {
+                x.putScalar(new long[]{0, 0, 5}, Float.NaN);
+            }
+            INDArray y = Nd4j.create(DataType.INT64, n);
+            for (int i = 0; i < n; i++) {
+                y.putScalar(i, i % 2);
+            }
+            if (badLabel) {
+                y.putScalar(1, 7);
+            }
+            Files.write(dir.resolve("x_" + split + ".npy"), Npy.toNpy(x));
+            Files.write(dir.resolve("y_" + split + ".npy"), Npy.toNpy(y));
+        }
+    }
+
+    /** Writes {@code sweep.conf} with the given body lines inside {@code sweep { ... }} and {@code spark { ... }}. */
+    public static Path sweep(Path dir, String sweepBody, String sparkBody) throws IOException {
+        Path f = dir.resolve("sweep.conf");
+        Files.writeString(f, "sweep {\n" + sweepBody + "\n}\n" + (sparkBody == null ? "" : "spark {\n" + sparkBody + "\n}\n"),
+                StandardCharsets.UTF_8);
+        return f;
+    }
+
+    /** A valid sweep body: tasks, methods, seeds and settings as given, output under {@code dir/out}. */
+    public static String body(Path dir, String tasks, String methods, String seeds, String extra) {
+        return "name = test\ntasks-file = tasks.conf\ntasks = [" + tasks + "]\nmethods = [" + methods + "]\nseeds = ["
+                + seeds + "]\nsettings { quick { hpo = none } }\noutput = \"" + dir.resolve("out") + "\"\nreport = false\n"
+                + (extra == null ? "" : extra);
+    }
+}
