@@ -293,10 +293,11 @@ public final class SweepRunner {
 
         void line(String s) {
             String msg = "[sweep " + sweep + "] " + s;
-            LOG.info(msg);
             if (log != null) {
                 log.println(msg);
                 log.flush();
+            } else {
+                LOG.info(msg);
             }
         }
 

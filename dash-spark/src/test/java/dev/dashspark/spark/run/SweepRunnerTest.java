@@ -1,0 +1,208 @@
+package dev.dashspark.spark.run;
+
+import dev.dashspark.spark.results.ResultsSchema;
+import dev.dashspark.spark.results.ResultsTable;
+import dev.dashspark.spark.sweep.PlannedTrial;
+import dev.dashspark.spark.sweep.SweepConfig;
+import dev.dashspark.spark.sweep.SweepFixtures;
+import dev.dashspark.spark.sweep.SweepPlan;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Sweeps on a real local Spark session: rows per trial, resume, reruns of deleted rows, FAILED and DIVERGED. */
+class SweepRunnerTest {
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[2]").appName("SweepRunnerTest").config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static Map<String, Row> rows(String results) {
+        Map<String, Row> m = new HashMap<>();
+        for (Row r : ResultsTable.read(spark, results).collectAsList()) {
+            m.put(r.getString(r.fieldIndex(ResultsSchema.TRIAL_ID)), r);
+        }
+        return m;
+    }
+
+    private static List<Path> committed(String results) throws IOException {
+        try (Stream<Path> s = Files.list(Path.of(results))) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+        }
+    }
+
+    @Test
+    void sweepLandsOneRowPerTrialResumesAndRerunsExactlyTheMissing(@TempDir Path dir) throws Exception {
+        SweepFixtures.tasks(dir, false);
+        SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,
+                SweepFixtures.body(dir, "tiny", "dash, backbone, random", "0, 1", null), null));
+        SweepPlan plan = SweepPlan.expand(cfg, "test-rev");
+        SweepRunner.Summary s = SweepRunner.run(spark, plan, System.out);
+        assertEquals(6, s.planned());
+        assertEquals(6, s.ran());
+        assertEquals(6, s.ok(), s.toString());
+        assertTrue(s.allOk());
+
+        Map<String, Row> rows = rows(s.resultsPath());
+        assertEquals(plan.trials().stream().map(PlannedTrial::trialId).collect(Collectors.toSet()), rows.keySet());
+        assertEquals(Arrays.asList(ResultsSchema.SCHEMA.fieldNames()),
+                Arrays.asList(ResultsTable.read(spark, s.resultsPath()).schema().fieldNames()));
+        for (PlannedTrial t : plan.trials()) {
+            Row r = rows.get(t.trialId());
+            assertEquals("test", r.getString(r.fieldIndex("sweep_id")));
+            assertEquals(t.task(), r.getString(r.fieldIndex("task")));
+            assertEquals(t.method(), r.getString(r.fieldIndex("method")));
+            assertEquals(t.seed(), r.getLong(r.fieldIndex("seed")));
+            assertEquals("quick", r.getString(r.fieldIndex("setting")));
+            assertEquals(Map.of("hpo", "none"), r.getJavaMap(r.fieldIndex("settings")));
+            assertEquals(Set.of("lr", "dropout", "weight_decay", "momentum"),
+                    r.<String, String>getJavaMap(r.fieldIndex("hparams")).keySet());
+            assertEquals("OK", r.getString(r.fieldIndex("status")));
+            assertNull(r.get(r.fieldIndex("error_message")));
+            assertEquals("accuracy", r.getString(r.fieldIndex("metric_name")));
+            double acc = r.getDouble(r.fieldIndex("metric_value"));
+            assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
+            assertEquals(1 - acc, r.getDouble(r.fieldIndex("error")), 1e-12);
+            assertTrue(Double.isFinite(r.getDouble(r.fieldIndex("val_error"))));
+            List<Row> arch = r.getList(r.fieldIndex("arch"));
+            assertEquals(9, arch.size(), "ResNet1D has 9 searchable convolutions");
+            if (!t.method().equals("backbone")) { // the backbone keeps its own default kernels
+                for (Row l : arch) {
+                    assertTrue(Set.of(3, 5).contains(l.getInt(1)) && Set.of(1, 2).contains(l.getInt(2)), l.toString());
+                }
+            }
+            double total = r.getDouble(r.fieldIndex("total_s"));
+            assertTrue(total > 0 && total >= r.getDouble(r.fieldIndex("retrain_s")), "total_s " + total);
+            if (t.method().equals("backbone") || t.method().equals("random")) {
+                assertTrue(r.getDouble(r.fieldIndex("search_s")) < 1.0, "no search for " + t.method());
+            }
+            assertEquals(1, r.getInt(r.fieldIndex("attempt")));
+            assertEquals(0, r.getInt(r.fieldIndex("spark_attempt")));
+            assertTrue(r.getString(r.fieldIndex("executor")).startsWith("driver@"), r.getString(r.fieldIndex("executor")));
+            assertEquals("CpuBackend", r.getString(r.fieldIndex("backend")));
+            assertEquals(cfg.configHash(), r.getString(r.fieldIndex("config_hash")));
+            assertEquals("test-rev", r.getString(r.fieldIndex("git_revision")));
+            Map<String, String> versions = r.getJavaMap(r.fieldIndex("versions"));
+            assertEquals("3.5.7", versions.get("spark"));
+            assertEquals(System.getProperty("java.version"), versions.get("java"));
+            assertTrue(r.getTimestamp(r.fieldIndex("finished_at")).after(r.getTimestamp(r.fieldIndex("started_at"))));
+        }
+        // a trial's architecture is the same as the one-machine pipeline finds: backbone = the default kernels
+        List<Path> files = committed(s.resultsPath());
+        assertEquals(6, files.size());
+
+        // the same sweep again runs nothing and writes nothing
+        SweepRunner.Summary again = SweepRunner.run(spark, plan, System.out);
+        assertEquals(0, again.ran());
+        assertEquals(6, again.skipped());
+        assertEquals(files, committed(s.resultsPath()));
+
+        // delete two rows: a rerun runs exactly those two
+        List<String> deleted = List.of(plan.trials().get(1).trialId(), plan.trials().get(4).trialId());
+        for (Path f : files) {
+            if (deleted.stream().anyMatch(id -> f.getFileName().toString().startsWith(id + "-"))) {
+                Files.delete(f);
+            }
+        }
+        assertEquals(4, rows(s.resultsPath()).size());
+        SweepRunner.Summary rerun = SweepRunner.run(spark, plan, System.out);
+        assertEquals(2, rerun.ran());
+        assertEquals(4, rerun.skipped());
+        List<Path> after = committed(s.resultsPath());
+        assertEquals(6, after.size());
+        Set<String> newFiles = after.stream().filter(p -> !files.contains(p)).map(p -> p.getFileName().toString()
+                .substring(0, 16)).collect(Collectors.toSet());
+        assertEquals(Set.copyOf(deleted), newFiles);
+        assertEquals(6, rows(s.resultsPath()).size());
+    }
+
+    @Test
+    void aTrialThatThrowsAndOneThatDivergesLandAsFailedAndDivergedWhileOthersSucceed(@TempDir Path dir) throws Exception {
+        SweepFixtures.tasks(dir, true);
+        SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,
+                SweepFixtures.body(dir, "tiny, nan-data, bad-labels", "backbone", "0", null), null));
+        SweepPlan plan = SweepPlan.expand(cfg, "test-rev");
+        SweepRunner.Summary s = SweepRunner.run(spark, plan, System.out);
+        assertEquals(3, s.ran());
+        assertEquals(1, s.ok());
+        assertEquals(1, s.failed());
+        assertEquals(1, s.diverged());
+        assertFalse(s.allOk());
+        Map<String, Row> byTask = new HashMap<>();
+        for (Row r : rows(s.resultsPath()).values()) {
+            byTask.put(r.getString(r.fieldIndex("task")), r);
+        }
+        assertEquals("OK", byTask.get("tiny").getString(byTask.get("tiny").fieldIndex("status")));
+        Row diverged = byTask.get("nan-data");
+        assertEquals("DIVERGED", diverged.getString(diverged.fieldIndex("status")));
+        assertTrue(diverged.getString(diverged.fieldIndex("error_message")).toLowerCase().contains("nan")
+                || diverged.getString(diverged.fieldIndex("error_message")).contains("finite"),
+                diverged.getString(diverged.fieldIndex("error_message")));
+        assertEquals(Double.POSITIVE_INFINITY, diverged.getDouble(diverged.fieldIndex("error")));
+        Row failed = byTask.get("bad-labels");
+        assertEquals("FAILED", failed.getString(failed.fieldIndex("status")));
+        String msg = failed.getString(failed.fieldIndex("error_message"));
+        assertTrue(msg.contains("7") && msg.contains("y_train"), msg);
+        assertEquals(Double.POSITIVE_INFINITY, failed.getDouble(failed.fieldIndex("error")));
+        assertTrue(Double.isNaN(failed.getDouble(failed.fieldIndex("metric_value"))));
+        assertEquals("accuracy", failed.getString(failed.fieldIndex("metric_name")));
+        assertNull(failed.get(failed.fieldIndex("arch")));
+
+        // a rerun retries the two that did not succeed (attempt 2) and leaves the OK one alone
+        SweepRunner.Summary rerun = SweepRunner.run(spark, plan, System.out);
+        assertEquals(2, rerun.ran());
+        assertEquals(1, rerun.skipped());
+        Map<String, Row> latest = rows(s.resultsPath());
+        for (Row r : latest.values()) {
+            if (!r.getString(r.fieldIndex("task")).equals("tiny")) {
+                assertEquals(2, r.getInt(r.fieldIndex("attempt")), r.toString());
+            }
+        }
+        assertEquals(3, latest.size(), "one row per trial although 5 attempts were committed");
+        assertEquals(5, committed(s.resultsPath()).size());
+        assertNotNull(ResultsTable.readAllAttempts(spark, s.resultsPath()));
+    }
+
+    @Test
+    void missingDataIsRejectedBeforeAnyJob(@TempDir Path dir) throws Exception {
+        SweepFixtures.tasks(dir, true);
+        Files.walk(dir.resolve("nan-data")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,
+                SweepFixtures.body(dir, "tiny, nan-data", "backbone", "0", null), null));
+        int jobsBefore = spark.sparkContext().statusTracker().getJobIdsForGroup("dash:test").length;
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> SweepRunner.run(spark, SweepPlan.expand(cfg, "r"), System.out)).getMessage();
+        assertTrue(m.contains("task 'nan-data': data:") && m.contains("nan-data"), m);
+        assertEquals(jobsBefore, spark.sparkContext().statusTracker().getJobIdsForGroup("dash:test").length);
+        assertFalse(Files.exists(dir.resolve("out")));
+    }
+}
