@@ -283,6 +283,9 @@ public final class TrialRunner {
      */
     Hyperparams hyperparameterSearch(Architecture arch, Split train, Split val, long initSeed, SplittableRandom rng) {
         List<Hyperparams> grid = Hyperparams.grid(options.hpoGrid(), spec.outputKind() == OutputKind.DENSE);
+        if (grid.size() == 1) {
+            return grid.get(0); // nothing to choose between: no HPO training
+        }
         double fraction = hpoFraction((train.size() + spec.batchSize() - 1) / spec.batchSize());
         Hyperparams best = null;
         double bestError = Double.POSITIVE_INFINITY;

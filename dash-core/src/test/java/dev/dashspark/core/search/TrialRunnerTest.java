@@ -51,6 +51,14 @@ class TrialRunnerTest {
         return new TrialRunner(spec, m, seed, new TrialRunner.Options("none", 0.1, 1), Progress.NONE).run(data);
     }
 
+    @Test
+    void aSingleConfigurationGridSkipsTheHpoTraining() {
+        TrialResult r = run(tiny("long-lag"), Method.BACKBONE, 4);
+        assertEquals("OK", r.status());
+        assertEquals(Hyperparams.grid("none", false).get(0), r.hyperparams());
+        assertTrue(r.hpoSeconds() < 0.05, "hpo took " + r.hpoSeconds() + " s for one configuration");
+    }
+
     @ParameterizedTest
     @EnumSource(Method.class)
     void everyMethodRunsOnEverySyntheticTask(Method m) {

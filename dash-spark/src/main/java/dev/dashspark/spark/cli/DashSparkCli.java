@@ -21,11 +21,13 @@ public final class DashSparkCli {
             usage: dash sweep --conf FILE [--plan] [--output PATH] [--master URL]
                    dash demo [--output PATH] [--master URL]
                    dash report --results PATH --out DIR [--planned N] [--master URL]
+                   dash bench sweep [--conf FILE] [--master URL]   (fan-out overhead: sequential vs Spark)
                    dash trial ... | dash bench ...   (one machine, no Spark; see 'dash trial --help')
             """;
 
     public static void main(String[] args) {
-        if (args.length == 0 || !List.of("sweep", "demo", "report").contains(args[0])) {
+        boolean benchSweep = args.length >= 2 && args[0].equals("bench") && args[1].equals("sweep");
+        if (!benchSweep && (args.length == 0 || !List.of("sweep", "demo", "report").contains(args[0]))) {
             DashCli.main(args);
             return;
         }
@@ -46,6 +48,9 @@ public final class DashSparkCli {
 
     static int run(String[] args) throws Exception {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (args[0].equals("bench")) {
+            return dev.dashspark.spark.bench.SweepBench.run(Arrays.copyOfRange(args, 2, args.length), System.out);
+        }
         return switch (args[0]) {
             case "sweep" -> SweepCommand.run(rest, System.out);
             case "demo" -> SweepCommand.run(demoArgs(rest), System.out);

@@ -96,12 +96,12 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
         }
         Config root;
         try {
-            root = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
-                    .setAllowMissing(false)).resolveWith(ConfigFactory.systemEnvironment(),
-                    ConfigResolveOptions.defaults());
+            Config parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults()
+                    .setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
             if (!overrides.isEmpty()) {
-                root = ConfigFactory.parseMap(overrides, "command line").withFallback(root);
+                parsed = ConfigFactory.parseMap(overrides, "command line").withFallback(parsed);
             }
+            root = parsed.resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

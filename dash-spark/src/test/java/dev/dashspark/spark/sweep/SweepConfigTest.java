@@ -155,6 +155,25 @@ class SweepConfigTest {
     }
 
     @Test
+    void theDemoConfigurationPlansItsThirtyTwoTrials() {
+        SweepConfig c = SweepConfig.load(Path.of("../conf/demo.conf"), Map.of("sweep.output", dir.toString()));
+        assertEquals(List.of("long-lag", "motifs", "texture", "darcy"), List.copyOf(c.tasks().keySet()));
+        assertEquals(List.of(Method.DASH, Method.MIXED_RESULTS, Method.BACKBONE, Method.RANDOM), c.methods());
+        assertEquals(32, SweepPlan.expand(c, "rev").trials().size());
+        assertEquals(dir.toString(), c.output());
+        String fromEnv = System.getenv("DASH_OUTPUT");
+        SweepConfig plain = SweepConfig.load(Path.of("../conf/demo.conf"));
+        assertEquals(fromEnv != null ? Path.of(fromEnv).toAbsolutePath().normalize().toString()
+                : Path.of("runs/demo").toAbsolutePath().toString(), plain.output());
+    }
+
+    @Test
+    void unresolvedSubstitutionsNameTheFileAndKey() throws Exception {
+        String m = error(valid("").replace("output = ", "output = ${NO_SUCH_VARIABLE_DASH}\nx = "), null);
+        assertTrue(m.startsWith(dir.resolve("sweep.conf").toString()) && m.contains("NO_SUCH_VARIABLE_DASH"), m);
+    }
+
+    @Test
     void planPrintsOneLinePerTrial() throws Exception {
         SweepPlan p = SweepPlan.expand(load(valid(""), null), "rev");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
