@@ -1,0 +1,212 @@
+package dev.dashspark.spark.data;
+
+import dev.dashspark.core.task.SyntheticTasks;
+import dev.dashspark.core.task.TaskData;
+import dev.dashspark.core.task.TaskSpec;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link HadoopDataSource} and {@link TaskDataLoader} on the local file system, through Hadoop's {@code file:}
+ * scheme and bare paths: .npy directories, .npz files, names that leave the directory, and messages naming the
+ * path.
+ */
+class HadoopDataSourceTest {
+
+    @TempDir
+    Path tmp;
+
+    private final Configuration conf = new Configuration();
+
+    @Test
+    void opensFilesOfAFileUriDirectoryIncludingSubdirectories() throws IOException {
+        Files.createDirectories(tmp.resolve("sub"));
+        Files.writeString(tmp.resolve("a.txt"), "alpha", StandardCharsets.UTF_8);
+        Files.writeString(tmp.resolve("sub/b.txt"), "beta", StandardCharsets.UTF_8);
+        HadoopDataSource src = new HadoopDataSource(tmp.toUri().toString(), conf);
+
+        assertEquals("file", src.dir().toUri().getScheme());
+        assertTrue(src.exists("a.txt"));
+        assertTrue(src.exists("sub/b.txt"));
+        assertFalse(src.exists("sub"), "a directory is not a file");
+        assertFalse(src.exists("c.txt"));
+        try (InputStream in = src.open("a.txt")) {
+            assertEquals("alpha", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        try (InputStream in = src.open("sub/b.txt")) {
+            assertEquals("beta", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aBarePathIsLocalEvenWhenTheDefaultFileSystemIsNot() throws IOException {
+        Files.writeString(tmp.resolve("a.txt"), "alpha", StandardCharsets.UTF_8);
+        Configuration hdfsDefault = new Configuration();
+        hdfsDefault.set("fs.defaultFS", "hdfs://no-such-namenode.invalid:8020");
+        HadoopDataSource src = new HadoopDataSource(tmp.toString(), hdfsDefault);
+
+        assertEquals(tmp.toString(), src.describe());
+        assertEquals("file:" + tmp, src.dir().toString());
+        assertEquals("file", src.dir().toUri().getScheme());
+        try (InputStream in = src.open("a.txt")) {
+            assertEquals("alpha", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assertEquals("file:" + Path.of("").toAbsolutePath().resolve("rel/x.npz"),
+                HadoopDataSource.qualify("rel/x.npz").toString());
+        assertEquals("file:" + tmp.resolve("a b%20c.npz"), HadoopDataSource.qualify(tmp + "/x/../a b%20c.npz").toString());
+        assertEquals("s3a://bucket/", HadoopDataSource.qualify("s3a://bucket").toString());
+        assertEquals("s3a://bucket/k/x.npz", HadoopDataSource.qualify("s3a://bucket/k/x.npz").toString());
+    }
+
+    @Test
+    void rejectsNamesThatLeaveTheDirectory() throws IOException {
+        Files.writeString(tmp.resolve("secret.txt"), "no", StandardCharsets.UTF_8);
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        HadoopDataSource src = new HadoopDataSource(dir.toString(), conf);
+        for (String bad : new String[]{"../secret.txt", "a/../../secret.txt", "/etc/passwd", "./x.npy", "a//b.npy",
+                "s3a://other/x.npy", "file:/etc/passwd", "a\\..\\b", "..", "sub/"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> src.open(bad), bad);
+            assertEquals("name: '" + bad + "' leaves the directory " + dir
+                    + " (names are relative paths below it, without '.', '..' or empty segments)", e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> src.exists(bad), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> src.open(""));
+    }
+
+    @Test
+    void aMissingFileIsNamedWithItsDirectory() throws IOException {
+        HadoopDataSource src = new HadoopDataSource(tmp.toString(), conf);
+        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> src.open("x_train.npy"));
+        assertEquals(tmp + "/x_train.npy does not exist", e.getMessage());
+    }
+
+    @Test
+    void loadsADirectoryOfNpyFilesByFileUriAndByBarePath() throws IOException {
+        Map<String, INDArray> arrays = TaskFixtures.arrays(1);
+        Path dir = TaskFixtures.npyDir(tmp.resolve("ecg"), arrays);
+        for (String location : new String[]{dir.toUri().toString(), dir.toString()}) {
+            TaskSpec spec = TaskFixtures.spec("ecg", location);
+            TaskDataLoader.checkReadable(spec, conf);
+            TaskFixtures.assertHolds(arrays, TaskDataLoader.load(spec, 0, conf));
+        }
+    }
+
+    @Test
+    void loadsAnNpzFileByFileUriAndByBarePath() throws IOException {
+        Map<String, INDArray> arrays = TaskFixtures.arrays(2);
+        Path file = Files.write(tmp.resolve("ecg.npz"), TaskFixtures.npz(arrays));
+        for (String location : new String[]{file.toUri().toString(), file.toString()}) {
+            TaskSpec spec = TaskFixtures.spec("ecg", location);
+            TaskDataLoader.checkReadable(spec, conf);
+            TaskFixtures.assertHolds(arrays, TaskDataLoader.load(spec, 0, conf));
+        }
+    }
+
+    @Test
+    void aSyntheticTaskIsGeneratedFromTheSeed() throws IOException {
+        TaskSpec spec = TaskFixtures.synthetic("lag");
+        TaskDataLoader.checkReadable(spec, conf);
+        TaskData a = TaskDataLoader.load(spec, 7, conf);
+        TaskData b = SyntheticTasks.generate(spec, 7);
+        assertArrayEquals(b.xTrain().data().asFloat(), a.xTrain().data().asFloat());
+        assertArrayEquals(b.yTest().data().asFloat(), a.yTest().data().asFloat());
+        assertEquals(8, a.trainSize());
+        assertEquals(2, a.valSize());
+        assertEquals(4, a.testSize());
+    }
+
+    @Test
+    void aMissingPathNamesTaskKeyAndPath() {
+        String missing = tmp.resolve("nope.npz").toString();
+        TaskSpec spec = TaskFixtures.spec("ecg", missing);
+        IOException load = assertThrows(IOException.class, () -> TaskDataLoader.load(spec, 0, conf));
+        assertEquals("task 'ecg': data: " + missing + " does not exist", load.getMessage());
+        IllegalArgumentException check = assertThrows(IllegalArgumentException.class,
+                () -> TaskDataLoader.checkReadable(spec, conf));
+        assertEquals("task 'ecg': data: " + missing + " does not exist", check.getMessage());
+
+        String uri = tmp.toUri() + "nope";
+        IllegalArgumentException checkUri = assertThrows(IllegalArgumentException.class,
+                () -> TaskDataLoader.checkReadable(TaskFixtures.spec("ecg", uri), conf));
+        assertEquals("task 'ecg': data: " + uri + " does not exist", checkUri.getMessage());
+
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> TaskDataLoader.checkReadable(TaskFixtures.spec("ecg", null), conf));
+        assertTrue(none.getMessage().startsWith("task 'ecg': data: no data path; set task.ecg.data"),
+                none.getMessage());
+    }
+
+    @Test
+    void aDirectoryMissingRequiredFilesIsRejectedBeforeAndWhenLoading() throws IOException {
+        Map<String, INDArray> arrays = TaskFixtures.arrays(3);
+        arrays.remove("y_test");
+        arrays.remove("x_train");
+        Path dir = TaskFixtures.npyDir(tmp.resolve("ecg"), arrays);
+        TaskSpec spec = TaskFixtures.spec("ecg", dir.toString());
+
+        IllegalArgumentException check = assertThrows(IllegalArgumentException.class,
+                () -> TaskDataLoader.checkReadable(spec, conf));
+        assertTrue(check.getMessage().startsWith("task 'ecg': data: " + dir
+                + " is a directory without [x_train.npy, y_test.npy]"), check.getMessage());
+        IOException load = assertThrows(IOException.class, () -> TaskDataLoader.load(spec, 0, conf));
+        assertEquals(dir + ": missing file 'x_train.npy' (array 'x_train' of task 'ecg')", load.getMessage());
+    }
+
+    @Test
+    void aValidationArrayWithoutItsPartnerIsRejected() throws IOException {
+        Map<String, INDArray> arrays = TaskFixtures.arrays(3);
+        arrays.remove("y_val");
+        Path dir = TaskFixtures.npyDir(tmp.resolve("ecg"), arrays);
+        IllegalArgumentException check = assertThrows(IllegalArgumentException.class,
+                () -> TaskDataLoader.checkReadable(TaskFixtures.spec("ecg", dir.toString()), conf));
+        assertEquals("task 'ecg': data: " + dir + " has x_val.npy without y_val.npy", check.getMessage());
+    }
+
+    @Test
+    void filesThatAreNotNpzOrNpyAreRejectedByTheCheck() throws IOException {
+        Path text = Files.writeString(tmp.resolve("ecg.npz"), "not a zip", StandardCharsets.UTF_8);
+        IllegalArgumentException npz = assertThrows(IllegalArgumentException.class,
+                () -> TaskDataLoader.checkReadable(TaskFixtures.spec("ecg", text.toString()), conf));
+        assertEquals("task 'ecg': data: " + text + " is not an .npz archive (a zip file)", npz.getMessage());
+
+        Path empty = Files.write(tmp.resolve("empty.npz"), new byte[0]);
+        IllegalArgumentException short_ = assertThrows(IllegalArgumentException.class,
+                () -> TaskDataLoader.checkReadable(TaskFixtures.spec("ecg", empty.toString()), conf));
+        assertEquals("task 'ecg': data: " + empty + " is not an .npz archive (a zip file) (only 0 bytes)",
+                short_.getMessage());
+
+        Path dir = TaskFixtures.npyDir(tmp.resolve("dir"), TaskFixtures.arrays(4));
+        Files.writeString(dir.resolve("y_train.npy"), "garbage!", StandardCharsets.UTF_8);
+        IllegalArgumentException npy = assertThrows(IllegalArgumentException.class,
+                () -> TaskDataLoader.checkReadable(TaskFixtures.spec("ecg", dir.toString()), conf));
+        assertEquals("task 'ecg': data: " + dir + "/y_train.npy is not an .npy file", npy.getMessage());
+    }
+
+    @Test
+    void arraysThatDoNotFitTheTaskAreRejectedNamingTheFile() throws IOException {
+        Map<String, INDArray> arrays = TaskFixtures.arrays(5);
+        arrays.put("y_train", org.nd4j.linalg.factory.Nd4j.createFromArray(new long[]{2, 0, 7}));
+        Path file = Files.write(tmp.resolve("ecg.npz"), TaskFixtures.npz(arrays));
+        TaskSpec spec = TaskFixtures.spec("ecg", file.toString());
+        TaskDataLoader.checkReadable(spec, conf);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TaskDataLoader.load(spec, 0, conf));
+        assertEquals(file + "[y_train]: label 7 of sample 2 is not a class index in [0, 3)", e.getMessage());
+    }
+}
