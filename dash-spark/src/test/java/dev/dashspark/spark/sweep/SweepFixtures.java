@@ -43,7 +43,7 @@ public final class SweepFixtures {
             task.tiny.synthetic.test = 16
             """;
 
-    static String fileTask(String name, String data) {
+    public static String fileTask(String name, String data) {
         return TINY.replace("task.tiny.", "task." + name + ".").replaceAll("(?m)^task\\." + name + "\\.synthetic.*\\n", "")
                 + "task." + name + ".data = " + data + "\n";
     }
@@ -62,7 +62,7 @@ public final class SweepFixtures {
     }
 
     /** x (n, 1, 64) Gaussian, y class indices in {0, 1}; optionally NaN inputs or a label 7. */
-    static void writeTask(Path dir, boolean nan, boolean badLabel) throws IOException {
+    public static void writeTask(Path dir, boolean nan, boolean badLabel) throws IOException {
         Files.createDirectories(dir);
         Nd4j.getRandom().setSeed(3);
         for (String split : new String[]{"train", "test"}) {
