@@ -22,13 +22,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Trials on real, separate executor JVMs: Spark's {@code local-cluster} mode starts a master and two workers in
  * this JVM, and each worker launches its executor as its own Java process, which runs the trials and commits their
- * rows itself.
+ * rows itself. The workers discover two GPUs each with {@code submit/gpu-discovery.sh} (over a stand-in
+ * {@code nvidia-smi}, there being no GPU here), every executor gets one and every trial requests one: each trial
+ * must record the address Spark assigned to it.
  */
 class LocalClusterSweepTest {
 
     @Test
     void trialsRunAndCommitOnSeparateExecutorJvms(@TempDir Path dir) throws Exception {
         Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path smi = bin.resolve("nvidia-smi");
+        Files.writeString(smi, "#!/bin/sh\nprintf '0\\n1\\n'\n");
+        Path discovery = dir.resolve("discover-gpus.sh");
+        Files.writeString(discovery, "#!/bin/sh\nPATH=" + bin + ":$PATH exec "
+                + Path.of("../submit/gpu-discovery.sh").toAbsolutePath().normalize() + "\n");
+        for (Path p : new Path[]{smi, discovery}) {
+            p.toFile().setExecutable(true);
+        }
         String flags = System.getProperty("dash.test.jvmFlags", "");
         SparkSession spark = SparkSession.builder().master("local-cluster[2,1,1536]").appName("LocalClusterSweepTest")
                 .config("spark.ui.enabled", "false")
@@ -37,6 +48,11 @@ class LocalClusterSweepTest {
                         + " -Dlog4j2.configurationFile=log4j2-test.xml")
                 .config("spark.executorEnv.OMP_NUM_THREADS", "1")
                 .config("spark.executor.memory", "1536m")
+                .config("spark.worker.resource.gpu.amount", "2")
+                .config("spark.worker.resource.gpu.discoveryScript", discovery.toString())
+                .config("spark.executor.resource.gpu.amount", "1")
+                .config("spark.executor.resource.gpu.discoveryScript", discovery.toString())
+                .config("spark.task.resource.gpu.amount", "1")
                 .getOrCreate();
         try {
             SweepFixtures.tasks(dir, false);
@@ -45,7 +61,8 @@ class LocalClusterSweepTest {
             SweepPlan plan = SweepPlan.expand(cfg, "rev");
             SweepRunner.Summary s = SweepRunner.run(spark, plan, System.out);
             assertEquals(4, s.ok(), s.toString());
-            List<Row> rows = ResultsTable.read(spark, s.resultsPath()).select("executor", "status").collectAsList();
+            List<Row> rows = ResultsTable.read(spark, s.resultsPath()).select("executor", "status", "backend")
+                    .collectAsList();
             assertEquals(4, rows.size());
             Set<String> executors = new HashSet<>();
             for (Row r : rows) {
@@ -53,6 +70,7 @@ class LocalClusterSweepTest {
                 assertFalse(executor.startsWith("driver@"), "ran in the driver: " + executor);
                 assertTrue(executor.matches("\\d+@.+"), executor);
                 executors.add(executor);
+                assertTrue(r.getString(2).matches("CpuBackend gpu:[01]"), "the trial's GPU: " + r.getString(2));
             }
             assertTrue(executors.size() >= 1, executors.toString());
             System.out.println("executors that ran trials: " + executors);
