@@ -177,6 +177,11 @@ public final class SweepRunner {
         for (Map<String, SweepConfig.ResolvedTask> bySetting : cfg.tasks().values()) {
             for (SweepConfig.ResolvedTask rt : bySetting.values()) {
                 TaskSpec spec = rt.spec();
+                if (spec.dataPath() == null && spec.synthetic() == null) {
+                    throw new IllegalArgumentException(cfg.file() + ": task '" + spec.name() + "': data: not set; "
+                            + "give task." + spec.name() + ".data (an .npz file or a directory of .npy files, local,"
+                            + " hdfs:// or s3a://) in the tasks file");
+                }
                 if (spec.dataPath() != null && seen.add(spec.name() + "\u0000" + spec.dataPath())) {
                     try {
                         TaskDataLoader.checkReadable(spec, hadoop);

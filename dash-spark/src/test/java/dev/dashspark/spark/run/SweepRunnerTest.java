@@ -193,6 +193,16 @@ class SweepRunnerTest {
     }
 
     @Test
+    void aTaskWithoutDataIsRejectedNamingTheKey(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("tasks.conf"), SweepFixtures.fileTask("nodata", "x").replace("task.nodata.data = x\n", ""));
+        SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,
+                SweepFixtures.body(dir, "nodata", "backbone", "0", null), null));
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> SweepRunner.checkData(cfg, spark.sparkContext().hadoopConfiguration())).getMessage();
+        assertTrue(m.contains("task 'nodata': data: not set; give task.nodata.data"), m);
+    }
+
+    @Test
     void missingDataIsRejectedBeforeAnyJob(@TempDir Path dir) throws Exception {
         SweepFixtures.tasks(dir, true);
         Files.walk(dir.resolve("nan-data")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
