@@ -54,7 +54,7 @@ public final class DashSparkCli {
         return switch (args[0]) {
             case "sweep" -> SweepCommand.run(rest, System.out);
             case "demo" -> SweepCommand.run(demoArgs(rest), System.out);
-            default -> throw new IllegalArgumentException("report: not in this build");
+            default -> dev.dashspark.spark.report.ReportCommand.run(rest, System.out);
         };
     }
 
