@@ -66,7 +66,14 @@ class SweepRunnerTest {
         SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,
                 SweepFixtures.body(dir, "tiny", "dash, backbone, random", "0, 1", null), null));
         SweepPlan plan = SweepPlan.expand(cfg, "test-rev");
-        SweepRunner.Summary s = SweepRunner.run(spark, plan, System.out);
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        SweepRunner.Summary s = SweepRunner.run(spark, plan, new java.io.PrintStream(log, true, "UTF-8"));
+        List<String> lines = log.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.get(0).startsWith("[sweep test] start: 6 planned, 0 already OK, 6 to run -> "), lines.get(0));
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\[sweep test] 6/6 done \\(OK 6, FAILED 0, DIVERGED 0; "
+                + "0 skipped as already OK\\), \\d+ running, elapsed \\d+s, ETA 0s")), String.join("\n", lines));
+        assertEquals(6, lines.stream().filter(l -> l.matches("\\[sweep test] trial tiny/\\S+/quick/seed \\d \\(\\w{16}\\) OK .*")).count(),
+                String.join("\n", lines));
         assertEquals(6, s.planned());
         assertEquals(6, s.ran());
         assertEquals(6, s.ok(), s.toString());
