@@ -159,6 +159,24 @@ public final class Npy {
         return readNpy(new java.io.ByteArrayInputStream(bytes), source);
     }
 
+    /**
+     * Writes named arrays as an .npz archive ({@code <name>.npy} entries, deflated like
+     * {@code numpy.savez_compressed}), in the map's order.
+     */
+    public static byte[] toNpz(java.util.Map<String, INDArray> arrays) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (java.util.Map.Entry<String, INDArray> e : arrays.entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey() + ".npy"));
+                zip.write(toNpy(e.getValue()));
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("toNpz: " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
+    }
+
     /** Writes one array as .npy v1 (float64 / float32 / int64 / int32), C order: used by tests and the task generator. */
     public static byte[] toNpy(INDArray a) {
         INDArray c = a.dup('c');

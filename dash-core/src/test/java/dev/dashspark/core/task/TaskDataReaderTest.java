@@ -8,14 +8,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,18 +28,6 @@ class TaskDataReaderTest {
     @TempDir
     Path tmp;
 
-    private static byte[] npz(Map<String, INDArray> arrays) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
-                zip.write(Npy.toNpy(e.getValue()));
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
     /** x (B, L) float64 without a channel axis; y_train int class indices; y_test one-hot float64. */
     private static Map<String, INDArray> classArrays() {
         Map<String, INDArray> a = new LinkedHashMap<>();
@@ -54,7 +39,7 @@ class TaskDataReaderTest {
     }
 
     private static TaskData readNpz(TaskSpec spec, Map<String, INDArray> arrays) throws IOException {
-        return TaskDataReader.readNpz(spec, new ByteArrayInputStream(npz(arrays)), "mem.npz");
+        return TaskDataReader.readNpz(spec, new ByteArrayInputStream(Npy.toNpz(arrays)), "mem.npz");
     }
 
     private static String rejectNpz(TaskSpec spec, Map<String, INDArray> arrays) {
@@ -157,7 +142,7 @@ class TaskDataReaderTest {
     @Test
     void loadsALocalNpzAndReportsMissingPaths() throws IOException {
         Path file = tmp.resolve("t.npz");
-        Files.write(file, npz(classArrays()));
+        Files.write(file, Npy.toNpz(classArrays()));
         TaskData d = TaskDataReader.load(CLASSES.withDataPath(file.toString()));
         assertArrayEquals(new long[]{2, 1, 4}, d.xTest().shape());
         assertEquals(d.yTrain(), TaskDataReader.readNpz(CLASSES, new LocalDataSource(tmp), "t.npz").yTrain());

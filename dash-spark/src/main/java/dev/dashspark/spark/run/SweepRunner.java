@@ -119,6 +119,11 @@ public final class SweepRunner {
         Progress progress = new Progress(cfg.name(), pending.size(), skipped, log);
         progress.line("start: " + plan.trials().size() + " planned, " + skipped + " already OK, " + pending.size()
                 + " to run -> " + results);
+        LOG.info("sweep {} (config {}, {}): tasks {}, methods {}, settings {}, seeds {}, master {}, task cpus {},"
+                + " task gpus {}, spark conf {}", cfg.name(), cfg.configHash(), cfg.file(), cfg.tasks().keySet(),
+                cfg.methods(), cfg.settings(), cfg.seeds(), spark.sparkContext().master(),
+                spark.sparkContext().getConf().get("spark.task.cpus", "1"),
+                spark.sparkContext().getConf().get("spark.task.resource.gpu.amount", "0"), cfg.spark().conf());
         if (pending.isEmpty()) {
             return new Summary(plan.trials().size(), skipped, 0, 0, 0, 0, results, Duration.between(t0, Instant.now()));
         }

@@ -1,5 +1,6 @@
 package dev.dashspark.spark.data;
 
+import dev.dashspark.core.io.Npy;
 import dev.dashspark.core.task.TaskData;
 import dev.dashspark.core.task.TaskSpec;
 import org.apache.hadoop.conf.Configuration;
@@ -41,14 +42,14 @@ class DatasetCacheTest {
     private final Configuration conf = new Configuration();
 
     private TaskSpec task(String name, int salt) throws IOException {
-        Path file = Files.write(tmp.resolve(name + ".npz"), TaskFixtures.npz(TaskFixtures.arrays(salt)));
+        Path file = Files.write(tmp.resolve(name + ".npz"), Npy.toNpz(TaskFixtures.arrays(salt)));
         return TaskFixtures.spec(name, file.toString());
     }
 
     @Test
     void aSecondRequestForTheSameTaskDoesNotReadAgain() throws IOException {
         Map<String, INDArray> arrays = TaskFixtures.arrays(1);
-        Path file = Files.write(tmp.resolve("ecg.npz"), TaskFixtures.npz(arrays));
+        Path file = Files.write(tmp.resolve("ecg.npz"), Npy.toNpz(arrays));
         TaskSpec spec = TaskFixtures.spec("ecg", file.toString());
         DatasetCache cache = new DatasetCache(2);
 
@@ -140,7 +141,7 @@ class DatasetCacheTest {
     @Timeout(60)
     void concurrentRequestsForOneTaskLoadOnce() throws Exception {
         Map<String, INDArray> arrays = TaskFixtures.arrays(6);
-        Path file = Files.write(tmp.resolve("ecg.npz"), TaskFixtures.npz(arrays));
+        Path file = Files.write(tmp.resolve("ecg.npz"), Npy.toNpz(arrays));
         TaskSpec spec = TaskFixtures.spec("ecg", file.toString());
         int threads = 6;
         List<Thread> waiting = new ArrayList<>();
@@ -234,7 +235,7 @@ class DatasetCacheTest {
             assertEquals(0, cache.size());
 
             Map<String, INDArray> arrays = TaskFixtures.arrays(7);
-            Files.write(file, TaskFixtures.npz(arrays));
+            Files.write(file, Npy.toNpz(arrays));
             TaskFixtures.assertHolds(arrays, cache.get(spec, 0, conf));
             assertEquals(2, cache.loads(), "a failed load is not cached");
         } finally {

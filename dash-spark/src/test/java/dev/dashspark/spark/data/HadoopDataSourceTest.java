@@ -1,5 +1,6 @@
 package dev.dashspark.spark.data;
 
+import dev.dashspark.core.io.Npy;
 import dev.dashspark.core.task.SyntheticTasks;
 import dev.dashspark.core.task.TaskData;
 import dev.dashspark.core.task.TaskSpec;
@@ -110,7 +111,7 @@ class HadoopDataSourceTest {
     @Test
     void loadsAnNpzFileByFileUriAndByBarePath() throws IOException {
         Map<String, INDArray> arrays = TaskFixtures.arrays(2);
-        Path file = Files.write(tmp.resolve("ecg.npz"), TaskFixtures.npz(arrays));
+        Path file = Files.write(tmp.resolve("ecg.npz"), Npy.toNpz(arrays));
         for (String location : new String[]{file.toUri().toString(), file.toString()}) {
             TaskSpec spec = TaskFixtures.spec("ecg", location);
             TaskDataLoader.checkReadable(spec, conf);
@@ -202,7 +203,7 @@ class HadoopDataSourceTest {
     void arraysThatDoNotFitTheTaskAreRejectedNamingTheFile() throws IOException {
         Map<String, INDArray> arrays = TaskFixtures.arrays(5);
         arrays.put("y_train", org.nd4j.linalg.factory.Nd4j.createFromArray(new long[]{2, 0, 7}));
-        Path file = Files.write(tmp.resolve("ecg.npz"), TaskFixtures.npz(arrays));
+        Path file = Files.write(tmp.resolve("ecg.npz"), Npy.toNpz(arrays));
         TaskSpec spec = TaskFixtures.spec("ecg", file.toString());
         TaskDataLoader.checkReadable(spec, conf);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

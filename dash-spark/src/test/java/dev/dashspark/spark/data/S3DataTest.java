@@ -66,7 +66,7 @@ class S3DataTest {
     @Test
     void anNpzUploadedThroughS3aLoadsBackValueForValue() throws IOException {
         Map<String, INDArray> arrays = TaskFixtures.arrays(11);
-        byte[] npz = TaskFixtures.npz(arrays);
+        byte[] npz = Npy.toNpz(arrays);
         s3.put("tasks/x.npz", npz);
         assertArrayEquals(npz, s3.get("tasks/x.npz"));
         assertTrue(s3.list("tasks/").contains("tasks/x.npz"), s3.list("tasks/").toString());
@@ -138,7 +138,7 @@ class S3DataTest {
     @Test
     void sparkWritesAndReadsParquetOnS3aAndExecutorsLoadTaskDataOnce() throws IOException {
         Map<String, INDArray> arrays = TaskFixtures.arrays(14);
-        s3.put("tasks/spark.npz", TaskFixtures.npz(arrays));
+        s3.put("tasks/spark.npz", Npy.toNpz(arrays));
         TaskSpec spec = TaskFixtures.spec("spark", s3.uri("tasks/spark.npz"));
         float expectedSum = TaskDataLoader.load(spec, 0, s3.configuration()).xTrain().sumNumber().floatValue();
 

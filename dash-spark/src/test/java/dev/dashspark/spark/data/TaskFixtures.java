@@ -8,14 +8,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,19 +70,6 @@ final class TaskFixtures {
         a.put("x_test", Nd4j.createFromArray(new double[][]{{0.5, 0.25, salt, 0.125}, {100, 200, 300, 400}}));
         a.put("y_test", Nd4j.createFromArray(new double[][]{{0, 1, 0}, {1, 0, 0}}));
         return a;
-    }
-
-    /** The arrays as an .npz archive (deflated entries, like numpy.savez_compressed). */
-    static byte[] npz(Map<String, INDArray> arrays) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
-                zip.write(Npy.toNpy(e.getValue()));
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
     }
 
     /** Writes {@code arrays} as {@code dir/<name>.npy}; returns {@code dir}. */
