@@ -26,6 +26,8 @@ import java.util.UUID;
  * and {@link ResultsTable#read} keeps one row per trial id. Runs on executors and on the driver alike.
  */
 public final class TrialRowWriter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrialRowWriter.class);
+
     private TrialRowWriter() {
     }
 
@@ -63,8 +65,61 @@ public final class TrialRowWriter {
             }
             """);
 
-    /** Writes {@code row} into {@code resultsDir}; returns the committed file. */
+    /** Attempts of {@link #commit} before it gives up (a trial's hours must not be lost to one S3 hiccup). */
+    static final int ATTEMPTS = 3;
+
+    /**
+     * Writes {@code row} into {@code resultsDir}, trying {@value #ATTEMPTS} times (1 s, then 2 s apart); returns the
+     * committed file. When every attempt fails, the row is logged in full (so the computed result survives in the
+     * executor's log) and the last error is thrown.
+     */
     public static Path commit(TrialRow row, String resultsDir, Configuration conf) throws IOException {
+        IOException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                return commitOnce(row, resultsDir, conf);
+            } catch (IOException e) {
+                last = e;
+                LOG.warn("results: commit attempt {} of {} for trial {} failed: {}", attempt, ATTEMPTS, row.trialId(),
+                        e.getMessage());
+                if (attempt < ATTEMPTS) {
+                    try {
+                        Thread.sleep(1000L * attempt);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
+        LOG.error("results: the row of trial {} could not be committed to {}; it was: {}", row.trialId(), resultsDir, row);
+        throw last;
+    }
+
+    /**
+     * Checks before a sweep that rows can be committed under {@code resultsDir}: creates it and commits and deletes
+     * a probe file the way {@link #commit} does. Throws an {@link IllegalArgumentException} naming the path.
+     */
+    public static void checkWritable(String resultsDir, Configuration conf) {
+        Path dir = new Path(resultsDir);
+        Path probe = new Path(new Path(dir, "_incoming"), "_probe-" + UUID.randomUUID());
+        try {
+            FileSystem fs = dir.getFileSystem(conf);
+            try (var out = fs.create(probe, true)) {
+                out.write(1);
+            }
+            Path moved = new Path(new Path(dir, "_incoming"), "_probe-moved-" + UUID.randomUUID());
+            if (!fs.rename(probe, moved)) {
+                throw new IOException("rename inside " + dir + " failed");
+            }
+            fs.delete(moved, false);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("sweep.output: cannot write results under " + resultsDir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Path commitOnce(TrialRow row, String resultsDir, Configuration conf) throws IOException {
         Path dir = new Path(resultsDir);
         FileSystem fs = dir.getFileSystem(conf);
         String name = row.trialId() + "-" + UUID.randomUUID() + ".parquet";

@@ -97,6 +97,11 @@ public final class SweepRunner {
         checkData(cfg, hadoop);
         checkSlots(spark, cfg);
         String results = ResultsTable.resultsPath(cfg.output());
+        try {
+            TrialRowWriter.checkWritable(results, hadoop);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(cfg.file() + ": " + e.getMessage(), e);
+        }
         String group = "dash:" + cfg.name();
         jsc.setJobGroup(group, "dash sweep " + cfg.name(), false);
 

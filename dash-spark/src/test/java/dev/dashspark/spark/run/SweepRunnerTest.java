@@ -210,6 +210,19 @@ class SweepRunnerTest {
     }
 
     @Test
+    void anOutputThatCannotBeWrittenIsRejectedBeforeAnyJob(@TempDir Path dir) throws Exception {
+        SweepFixtures.tasks(dir, false);
+        Path blocker = Files.writeString(dir.resolve("a-file"), "not a directory");
+        SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,
+                SweepFixtures.body(dir, "tiny", "backbone", "0", null), null), Map.of("sweep.output", blocker + "/out"));
+        int jobsBefore = spark.sparkContext().statusTracker().getJobIdsForGroup("dash:test").length;
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> SweepRunner.run(spark, SweepPlan.expand(cfg, "r"), System.out)).getMessage();
+        assertTrue(m.contains("sweep.output: cannot write results under " + blocker + "/out/results"), m);
+        assertEquals(jobsBefore, spark.sparkContext().statusTracker().getJobIdsForGroup("dash:test").length);
+    }
+
+    @Test
     void missingDataIsRejectedBeforeAnyJob(@TempDir Path dir) throws Exception {
         SweepFixtures.tasks(dir, true);
         Files.walk(dir.resolve("nan-data")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
