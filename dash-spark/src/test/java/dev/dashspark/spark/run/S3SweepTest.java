@@ -48,8 +48,11 @@ class S3SweepTest {
             try {
                 SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir, body, null));
                 assertEquals(output, cfg.output());
+                long loadsBefore = dev.dashspark.spark.data.DatasetCache.shared().loads();
                 SweepRunner.Summary s = SweepRunner.run(spark, SweepPlan.expand(cfg, "rev"), System.out);
                 assertEquals(2, s.ok(), s.toString());
+                assertEquals(loadsBefore + 1, dev.dashspark.spark.data.DatasetCache.shared().loads(),
+                        "two trials of one task on one executor read its data from s3a:// once");
                 assertEquals(output + "/results", s.resultsPath());
 
                 List<String> keys = s3.list("sweeps/s1/results/");
