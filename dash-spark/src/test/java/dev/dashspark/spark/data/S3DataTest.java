@@ -142,15 +142,7 @@ class S3DataTest {
         TaskSpec spec = TaskFixtures.spec("spark", s3.uri("tasks/spark.npz"));
         float expectedSum = TaskDataLoader.load(spec, 0, s3.configuration()).xTrain().sumNumber().floatValue();
 
-        SparkSession.Builder builder = SparkSession.builder()
-                .appName("S3DataTest")
-                .master("local[2]")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "2")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1");
-        s3.sparkProperties().forEach(builder::config);
-        SparkSession spark = builder.getOrCreate();
+        SparkSession spark = dev.dashspark.spark.testing.LocalSpark.start(S3DataTest.class, s3.sparkProperties());
         try {
             StructType schema = new StructType()
                     .add("id", DataTypes.LongType, false)

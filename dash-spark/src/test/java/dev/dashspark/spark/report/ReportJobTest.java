@@ -37,8 +37,7 @@ class ReportJobTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("report-test")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        spark = dev.dashspark.spark.testing.LocalSpark.start(ReportJobTest.class);
         spark.sparkContext().setLogLevel("WARN");
     }
 

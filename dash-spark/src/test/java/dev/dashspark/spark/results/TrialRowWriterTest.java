@@ -27,8 +27,7 @@ class TrialRowWriterTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("TrialRowWriterTest").config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        spark = dev.dashspark.spark.testing.LocalSpark.start(TrialRowWriterTest.class);
     }
 
     @AfterAll

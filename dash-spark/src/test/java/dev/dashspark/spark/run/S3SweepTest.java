@@ -41,10 +41,7 @@ class S3SweepTest {
             String output = s3.uri("sweeps/s1");
             String body = SweepFixtures.body(dir, "good", "dash, backbone", "0", null)
                     .replace("output = \"" + dir.resolve("out") + "\"", "output = \"" + output + "\"");
-            SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("S3SweepTest")
-                    .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2");
-            s3.sparkProperties().forEach(b::config);
-            SparkSession spark = b.getOrCreate();
+            SparkSession spark = dev.dashspark.spark.testing.LocalSpark.start(S3SweepTest.class, s3.sparkProperties());
             try {
                 SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir, body, null));
                 assertEquals(output, cfg.output());

@@ -37,8 +37,7 @@ class SweepRunnerTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("SweepRunnerTest").config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        spark = dev.dashspark.spark.testing.LocalSpark.start(SweepRunnerTest.class);
     }
 
     @AfterAll
