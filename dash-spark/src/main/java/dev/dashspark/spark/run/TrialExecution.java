@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Runs one planned trial where it is called (an executor, or the driver in local mode) and commits its results
@@ -155,9 +154,5 @@ public final class TrialExecution {
                         String.format("%.4f", loss));
             }
         };
-    }
-
-    static Map<String, String> versions() {
-        return BuildInfo.versions();
     }
 }

@@ -5,7 +5,6 @@ import dev.dashspark.core.search.TrialRunner;
 import dev.dashspark.core.task.TaskSpec;
 
 import java.io.Serializable;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -80,9 +79,5 @@ public record PlannedTrial(String sweepId, String trialId, String task, String m
     /** For logs and Spark job descriptions: {@code task/method/setting/seed N (id)}. */
     public String label() {
         return task + "/" + method + "/" + setting + "/seed " + seed + " (" + trialId + ")";
-    }
-
-    public Map<String, String> settingsView() {
-        return java.util.Collections.unmodifiableMap(settings);
     }
 }
