@@ -56,6 +56,14 @@ public final class SweepCommand {
             return 0;
         }
         SparkSession spark = SweepRunner.session(cfg);
+        try {
+            return runAndReport(spark, cfg, plan, out);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static int runAndReport(SparkSession spark, SweepConfig cfg, SweepPlan plan, PrintStream out) {
         SweepRunner.Summary s = SweepRunner.run(spark, plan, out);
         out.printf("sweep %s: %d planned, %d already OK, %d ran (OK %d, FAILED %d, DIVERGED %d) in %s%n",
                 cfg.name(), s.planned(), s.skipped(), s.ran(), s.ok(), s.failed(), s.diverged(),
