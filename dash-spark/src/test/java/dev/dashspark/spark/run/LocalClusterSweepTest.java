@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * this JVM, and each worker launches its executor as its own Java process, which runs the trials and commits their
  * rows itself. The workers discover two GPUs each with {@code submit/gpu-discovery.sh} (over a stand-in
  * {@code nvidia-smi}, there being no GPU here), every executor gets one and every trial requests one: each trial
- * must record the address Spark assigned to it.
+ * must record the address Spark assigned to it. Then every executor is killed in the middle of a trial, and the
+ * retry on new executors must leave one row.
  */
 class LocalClusterSweepTest {
 
@@ -74,8 +75,66 @@ class LocalClusterSweepTest {
             }
             assertTrue(executors.size() >= 1, executors.toString());
             System.out.println("executors that ran trials: " + executors);
+
+            lostExecutorRetriesTheTrialAndLeavesOneRow(spark, dir.resolve("lost"));
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * A real fault: while a trial runs, every executor JVM is killed. Spark starts new executors and retries the
+     * task; the sweep still ends with one OK row for the trial, committed by the retry (spark_attempt 1).
+     */
+    private static void lostExecutorRetriesTheTrialAndLeavesOneRow(SparkSession spark, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        SweepFixtures.tasks(dir, false);
+        SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,
+                SweepFixtures.body(dir, "tiny", "backbone", "5", "budget { retrain-epochs = 150 }"), null));
+        SweepPlan plan = SweepPlan.expand(cfg, "rev");
+        java.util.concurrent.CompletableFuture<SweepRunner.Summary> sweep = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> SweepRunner.run(spark, plan, System.out));
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (activeTasks(spark) == 0 && !sweep.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(1500); // the trial is training now (the executors' ND4J is warm from the sweep before)
+        List<ProcessHandle> executors = ProcessHandle.current().descendants()
+                .filter(p -> commandLine(p).contains("CoarseGrainedExecutorBackend")).toList();
+        assertFalse(executors.isEmpty(), "no executor processes among the children of this JVM");
+        assertFalse(sweep.isDone(), "the trial ended before the executors could be killed; make it longer");
+        executors.forEach(ProcessHandle::destroyForcibly);
+        System.out.println("killed executor processes " + executors.stream().map(ProcessHandle::pid).toList());
+
+        SweepRunner.Summary s = sweep.get(180, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, s.ok(), s.toString());
+        List<Row> rows = ResultsTable.read(spark, s.resultsPath()).select("status", "spark_attempt", "executor")
+                .collectAsList();
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals("OK", rows.get(0).getString(0));
+        assertTrue(rows.get(0).getInt(1) >= 1, "committed by a retry: " + rows.get(0));
+        assertFalse(rows.get(0).getString(2).matches("[01]@.+"), "a new executor ran the retry: " + rows.get(0));
+    }
+
+    /** The full command line (Java's ProcessHandle.Info truncates long ones; /proc does not). */
+    private static String commandLine(ProcessHandle p) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (java.io.IOException e) {
+            return p.info().commandLine().orElse("");
+        }
+    }
+
+    private static int activeTasks(SparkSession spark) {
+        int n = 0;
+        var tracker = spark.sparkContext().statusTracker();
+        for (int stage : tracker.getActiveStageIds()) {
+            var info = tracker.getStageInfo(stage);
+            if (info.isDefined()) {
+                n += info.get().numActiveTasks();
+            }
+        }
+        return n;
     }
 }
