@@ -230,7 +230,8 @@ public final class SweepRunner {
         return new TrialExecution.Outcome(t.trialId(), ResultsSchema.FAILED, message, 0, "driver");
     }
 
-    private static int running(SparkSession spark) {
+    /** Tasks running now in this Spark application. */
+    static int running(SparkSession spark) {
         int n = 0;
         var tracker = spark.sparkContext().statusTracker();
         for (int stage : tracker.getActiveStageIds()) {

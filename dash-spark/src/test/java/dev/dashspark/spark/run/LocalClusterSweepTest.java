@@ -95,7 +95,7 @@ class LocalClusterSweepTest {
         java.util.concurrent.CompletableFuture<SweepRunner.Summary> sweep = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> SweepRunner.run(spark, plan, System.out));
         long deadline = System.nanoTime() + 120_000_000_000L;
-        while (activeTasks(spark) == 0 && !sweep.isDone() && System.nanoTime() < deadline) {
+        while (SweepRunner.running(spark) == 0 && !sweep.isDone() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         Thread.sleep(1500); // the trial is training now (the executors' ND4J is warm from the sweep before)
@@ -124,17 +124,5 @@ class LocalClusterSweepTest {
         } catch (java.io.IOException e) {
             return p.info().commandLine().orElse("");
         }
-    }
-
-    private static int activeTasks(SparkSession spark) {
-        int n = 0;
-        var tracker = spark.sparkContext().statusTracker();
-        for (int stage : tracker.getActiveStageIds()) {
-            var info = tracker.getStageInfo(stage);
-            if (info.isDefined()) {
-                n += info.get().numActiveTasks();
-            }
-        }
-        return n;
     }
 }
