@@ -2,13 +2,13 @@ package dev.dashspark.core.backbone;
 
 import dev.dashspark.core.aggconv.SearchSpace;
 import dev.dashspark.core.aggconv.Strategy;
-import dev.dashspark.core.search.Architecture;
-import dev.dashspark.core.search.LayerChoice;
+import dev.dashspark.core.arch.Architecture;
+import dev.dashspark.core.arch.LayerChoice;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import dev.dashspark.core.layer.PointwiseConv;
-import dev.dashspark.core.search.RelativeL2Loss;
-import dev.dashspark.core.search.WeightedBinaryCrossEntropy;
+import dev.dashspark.core.loss.RelativeL2Loss;
+import dev.dashspark.core.loss.WeightedBinaryCrossEntropy;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;

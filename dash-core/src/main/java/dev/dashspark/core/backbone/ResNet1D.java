@@ -62,7 +62,7 @@ public record ResNet1D(int inChannels, int length, int outputs, int mid, HeadSpe
     }
 
     @Override
-    public ConvFactory retrainConvs(dev.dashspark.core.search.Architecture arch) {
+    public ConvFactory retrainConvs(dev.dashspark.core.arch.Architecture arch) {
         return causalConvs(arch);
     }
 
@@ -96,11 +96,11 @@ public record ResNet1D(int inChannels, int length, int outputs, int mid, HeadSpe
      * The retrain network's convolutions (ALGORITHM.md §1.5, §3): ordinary dense convolutions with the found (k, d),
      * causal as in the reference's retrained ResNet1D (d(k − 1) leading zeros, then a "truncate" convolution).
      */
-    public static ConvFactory causalConvs(dev.dashspark.core.search.Architecture arch) {
+    public static ConvFactory causalConvs(dev.dashspark.core.arch.Architecture arch) {
         return new ConvFactory() {
             @Override
             public org.deeplearning4j.nn.conf.layers.Layer create(ConvSlot slot) {
-                dev.dashspark.core.search.LayerChoice c = arch.get(slot.name());
+                dev.dashspark.core.arch.LayerChoice c = arch.get(slot.name());
                 return new ConvolutionLayer.Builder(c.kernel(), 1).dilation(c.dilation(), 1).stride(slot.stride(), 1)
                         .convolutionMode(ConvolutionMode.Truncate).nIn(slot.inChannels()).nOut(slot.outChannels())
                         .activation(Activation.IDENTITY).build();

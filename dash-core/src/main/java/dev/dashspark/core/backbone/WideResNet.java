@@ -2,8 +2,8 @@ package dev.dashspark.core.backbone;
 
 import dev.dashspark.core.layer.ChannelBatchNorm;
 import dev.dashspark.core.layer.PointwiseConv;
-import dev.dashspark.core.search.Architecture;
-import dev.dashspark.core.search.LayerChoice;
+import dev.dashspark.core.arch.Architecture;
+import dev.dashspark.core.arch.LayerChoice;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

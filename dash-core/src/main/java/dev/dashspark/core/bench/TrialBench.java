@@ -1,9 +1,9 @@
 package dev.dashspark.core.bench;
 
-import dev.dashspark.core.search.Method;
-import dev.dashspark.core.search.Progress;
-import dev.dashspark.core.search.TrialResult;
-import dev.dashspark.core.search.TrialRunner;
+import dev.dashspark.core.trial.Method;
+import dev.dashspark.core.trial.Progress;
+import dev.dashspark.core.trial.TrialResult;
+import dev.dashspark.core.trial.TrialRunner;
 import dev.dashspark.core.task.SyntheticTasks;
 import dev.dashspark.core.task.TaskConfig;
 import dev.dashspark.core.task.TaskSpec;

@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 
-
 /**
  * A 1×1 convolution of NCHW activations ({@code [B, C, L, 1]} in 1D): {@code y[b, o, p] = Σ_i W[o, i]·x[b, i, p] + b[o]},
  * computed as one batched GEMM with no layout changes. The residual shortcuts of the backbones use it; DL4J's

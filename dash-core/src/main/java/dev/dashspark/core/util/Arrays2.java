@@ -4,7 +4,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-
 /** Whole-array copies between INDArrays and Java arrays (c order), through {@link Flat}. */
 public final class Arrays2 {
     private Arrays2() {

@@ -2,8 +2,8 @@ package dev.dashspark.core.backbone;
 
 import dev.dashspark.core.aggconv.SearchSpace;
 import dev.dashspark.core.aggconv.Strategy;
-import dev.dashspark.core.search.RelativeL2Loss;
-import dev.dashspark.core.search.WeightedBinaryCrossEntropy;
+import dev.dashspark.core.loss.RelativeL2Loss;
+import dev.dashspark.core.loss.WeightedBinaryCrossEntropy;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;

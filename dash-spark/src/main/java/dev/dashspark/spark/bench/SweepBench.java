@@ -1,7 +1,7 @@
 package dev.dashspark.spark.bench;
 
-import dev.dashspark.core.search.TrialResult;
-import dev.dashspark.core.search.TrialRunner;
+import dev.dashspark.core.trial.TrialResult;
+import dev.dashspark.core.trial.TrialRunner;
 import dev.dashspark.core.task.TaskData;
 import dev.dashspark.core.util.Flags;
 import dev.dashspark.spark.data.DatasetCache;
@@ -75,7 +75,7 @@ public final class SweepBench {
 
     private static TrialResult runOne(PlannedTrial t, Configuration hadoop) throws Exception {
         TaskData data = DatasetCache.shared().get(t.spec(), t.seed(), hadoop);
-        return new TrialRunner(t.spec(), t.methodEnum(), t.seed(), t.options(), dev.dashspark.core.search.Progress.NONE)
+        return new TrialRunner(t.spec(), t.methodEnum(), t.seed(), t.options(), dev.dashspark.core.trial.Progress.NONE)
                 .run(data);
     }
 }

@@ -1,6 +1,6 @@
 package dev.dashspark.spark.report;
 
-import dev.dashspark.core.search.LayerChoice;
+import dev.dashspark.core.arch.LayerChoice;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;

@@ -1,6 +1,6 @@
 package dev.dashspark.spark.report;
 
-import dev.dashspark.core.search.LayerChoice;
+import dev.dashspark.core.arch.LayerChoice;
 import dev.dashspark.spark.results.ResultsSchema;
 
 import java.util.List;

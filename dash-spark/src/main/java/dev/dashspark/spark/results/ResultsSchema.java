@@ -81,9 +81,9 @@ public final class ResultsSchema {
     public static final String FINISHED_AT = "finished_at";
 
     /** Statuses. */
-    public static final String OK = "OK";
-    public static final String FAILED = "FAILED";
-    public static final String DIVERGED = "DIVERGED";
+    public static final String OK = dev.dashspark.core.trial.TrialStatus.OK.name();
+    public static final String FAILED = dev.dashspark.core.trial.TrialStatus.FAILED.name();
+    public static final String DIVERGED = dev.dashspark.core.trial.TrialStatus.DIVERGED.name();
     public static final List<String> STATUSES = List.of(OK, FAILED, DIVERGED);
 
     /** Element of {@code arch}: one searchable layer's choice. */

@@ -1,8 +1,8 @@
 package dev.dashspark.spark.results;
 
-import dev.dashspark.core.search.Architecture;
-import dev.dashspark.core.search.LayerChoice;
-import dev.dashspark.core.search.TrialResult;
+import dev.dashspark.core.arch.Architecture;
+import dev.dashspark.core.arch.LayerChoice;
+import dev.dashspark.core.trial.TrialResult;
 import dev.dashspark.spark.sweep.PlannedTrial;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -53,7 +53,7 @@ public record TrialRow(String sweepId, String trialId, String task, String metho
             arch = layers(r.architecture());
         }
         return new TrialRow(t.sweepId(), t.trialId(), t.task(), t.method(), t.seed(), t.setting(), t.settings(),
-                r.hyperparams() == null ? null : new TreeMap<>(r.hyperparams().asMap()), r.status(), r.message(),
+                r.hyperparams() == null ? null : new TreeMap<>(r.hyperparams().asMap()), r.status().name(), r.message(),
                 r.metricName(), r.metricValue(), r.error(), r.valError(), arch, r.searchSeconds(), r.hpoSeconds(),
                 r.retrainSeconds(), r.totalSeconds(), t.attempt(), c.sparkAttempt(), c.executor(), c.backend(),
                 t.configHash(), new TreeMap<>(c.versions()), t.gitRevision(), c.startedAt(), finishedAt);

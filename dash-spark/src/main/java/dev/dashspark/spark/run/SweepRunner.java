@@ -288,10 +288,10 @@ public final class SweepRunner {
         }
 
         synchronized void done(PlannedTrial t, TrialExecution.Outcome o, int running) {
-            switch (o.status()) {
-                case ResultsSchema.OK -> ok++;
-                case ResultsSchema.DIVERGED -> diverged++;
-                default -> failed++;
+            switch (dev.dashspark.core.trial.TrialStatus.parse(o.status())) {
+                case OK -> ok++;
+                case DIVERGED -> diverged++;
+                case FAILED -> failed++;
             }
             String what = ResultsSchema.OK.equals(o.status()) ? "OK" : o.status() + ": " + o.message();
             line("trial " + t.label() + " " + what + " (" + String.format("%.1f", o.totalSeconds()) + " s on "

@@ -1,8 +1,8 @@
 package dev.dashspark.spark.run;
 
 import dev.dashspark.core.metric.Metrics;
-import dev.dashspark.core.search.TrialResult;
-import dev.dashspark.core.search.TrialRunner;
+import dev.dashspark.core.trial.TrialResult;
+import dev.dashspark.core.trial.TrialRunner;
 import dev.dashspark.core.task.TaskData;
 import dev.dashspark.core.task.TaskSpec;
 import dev.dashspark.spark.BuildInfo;
@@ -147,7 +147,7 @@ public final class TrialExecution {
         return gpu == null ? b : b + " gpu:" + gpu;
     }
 
-    private static dev.dashspark.core.search.Progress progress(PlannedTrial t) {
+    private static dev.dashspark.core.trial.Progress progress(PlannedTrial t) {
         return (stage, detail, epoch, epochs, loss, eta) -> {
             if (epoch == epochs || epoch == 1) {
                 LOG.info("trial {}: {} {} epoch {}/{} loss {}", t.label(), stage, detail, epoch, epochs,

@@ -1,7 +1,7 @@
 package dev.dashspark.spark.sweep;
 
-import dev.dashspark.core.search.Method;
-import dev.dashspark.core.search.TrialRunner;
+import dev.dashspark.core.trial.Method;
+import dev.dashspark.core.trial.TrialRunner;
 import dev.dashspark.core.task.TaskSpec;
 
 import java.io.Serializable;

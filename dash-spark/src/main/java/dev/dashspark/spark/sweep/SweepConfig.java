@@ -11,9 +11,9 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import dev.dashspark.core.search.Hyperparams;
-import dev.dashspark.core.search.Method;
-import dev.dashspark.core.search.TrialRunner;
+import dev.dashspark.core.trial.Hyperparams;
+import dev.dashspark.core.trial.Method;
+import dev.dashspark.core.trial.TrialRunner;
 import dev.dashspark.core.task.TaskConfig;
 import dev.dashspark.core.task.TaskSpec;
 

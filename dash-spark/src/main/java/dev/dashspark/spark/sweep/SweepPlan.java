@@ -1,6 +1,6 @@
 package dev.dashspark.spark.sweep;
 
-import dev.dashspark.core.search.Method;
+import dev.dashspark.core.trial.Method;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

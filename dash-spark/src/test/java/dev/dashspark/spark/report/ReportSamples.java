@@ -1,7 +1,7 @@
 package dev.dashspark.spark.report;
 
 import dev.dashspark.core.metric.Metrics;
-import dev.dashspark.core.search.LayerChoice;
+import dev.dashspark.core.arch.LayerChoice;
 import dev.dashspark.spark.results.ResultsSchema;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;

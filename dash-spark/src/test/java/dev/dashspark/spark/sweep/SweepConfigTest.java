@@ -1,6 +1,6 @@
 package dev.dashspark.spark.sweep;
 
-import dev.dashspark.core.search.Method;
+import dev.dashspark.core.trial.Method;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

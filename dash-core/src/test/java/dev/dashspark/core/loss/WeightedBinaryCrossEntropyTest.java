@@ -1,4 +1,4 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.loss;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;

@@ -1,4 +1,4 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.trial;
 
 import dev.dashspark.core.backbone.ResNet1D;
 import dev.dashspark.core.task.SyntheticTasks;
@@ -35,8 +35,8 @@ class LongLagSearchTest {
         TrialResult dash = new TrialRunner(spec, Method.DASH, 1, options, Progress.NONE).run(SyntheticTasks.generate(spec, 1));
         TrialResult backbone = new TrialRunner(spec, Method.BACKBONE, 1, options, Progress.NONE).run(SyntheticTasks.generate(spec, 1));
 
-        assertEquals("OK", dash.status(), dash.message());
-        assertEquals("OK", backbone.status(), backbone.message());
+        assertEquals(TrialStatus.OK, dash.status(), dash.message());
+        assertEquals(TrialStatus.OK, backbone.status(), backbone.message());
         int defaultField = ResNet1D.forTask(1, spec.inputShape()[0], 2, ResNet1D.HeadSpec.classes()).defaultArchitecture().chainReceptiveField();
         assertTrue(defaultField <= lag, "the default kernels must not cover the lag: " + defaultField);
         assertTrue(dash.architecture().chainReceptiveField() > lag, dash.architecture().table());

@@ -1,4 +1,8 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.trial;
+
+import dev.dashspark.core.arch.LayerChoice;
+
+import dev.dashspark.core.arch.Architecture;
 
 import dev.dashspark.core.aggconv.Strategy;
 import dev.dashspark.core.backbone.ResNet1D;
@@ -54,7 +58,7 @@ class TrialRunnerTest {
     @Test
     void aSingleConfigurationGridSkipsTheHpoTraining() {
         TrialResult r = run(tiny("long-lag"), Method.BACKBONE, 4);
-        assertEquals("OK", r.status());
+        assertEquals(TrialStatus.OK, r.status());
         assertEquals(Hyperparams.grid("none", false).get(0), r.hyperparams());
         assertTrue(r.hpoSeconds() < 0.05, "hpo took " + r.hpoSeconds() + " s for one configuration");
     }
@@ -65,7 +69,7 @@ class TrialRunnerTest {
         for (String task : new String[]{"long-lag", "motifs", "texture", "darcy"}) {
             TaskSpec spec = tiny(task);
             TrialResult r = run(spec, m, 1);
-            assertEquals("OK", r.status(), task + " " + m + ": " + r.message());
+            assertEquals(TrialStatus.OK, r.status(), task + " " + m + ": " + r.message());
             assertEquals(spec.dims() == 1 ? 9 : 13, r.architecture().layers().size(), task);
             assertTrue(Double.isFinite(r.metricValue()) && r.metricValue() >= 0, r.toJson());
             assertEquals(dev.dashspark.core.metric.Metrics.parse(spec.metric()).error(r.metricValue()), r.error(), 1e-12);

@@ -1,4 +1,4 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.trial;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;

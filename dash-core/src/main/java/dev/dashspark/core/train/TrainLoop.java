@@ -1,4 +1,4 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.train;
 
 import dev.dashspark.core.layer.AggConvLayerImpl;
 import dev.dashspark.core.layer.AggConvParamInitializer;
@@ -74,8 +74,15 @@ public final class TrainLoop {
         return a.get(all).dup('c');
     }
 
-    /** One optimisation step; returns the minibatch loss. */
+    /**
+     * One optimisation step; returns the minibatch loss. A thread that was interrupted (a trial cancelled by its
+     * sweep, e.g. at its timeout) stops here with a {@link java.util.concurrent.CancellationException}, before any
+     * work, and keeps its interrupt flag.
+     */
     public static double step(ComputationGraph net, INDArray x, INDArray y, StepOptions o, int epoch) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("interrupted: the trial was cancelled");
+        }
         net.setInputs(x);
         net.setLabels(y);
         net.computeGradientAndScore();
@@ -123,7 +130,7 @@ public final class TrainLoop {
     }
 
     /** {@code g ← g/(gs·(‖g‖ + 1e-8)) + 1e-5·f}, the reference's scale_grad (ALGORITHM.md §1.2). */
-    static void scaleArchitectureGradient(AggConvLayerImpl layer, INDArray view, StepOptions o) {
+    public static void scaleArchitectureGradient(AggConvLayerImpl layer, INDArray view, StepOptions o) {
         var space = layer.layerConf().searchSpace();
         double norm = view.norm2Number().doubleValue();
         view.divi(o.gradScale() * (norm + 1e-8));

@@ -1,4 +1,4 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.trial;
 
 /** Where a trial reports its progress (stage, epoch, loss, ETA). */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.loss;
 
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,4 +1,4 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.loss;
 
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;

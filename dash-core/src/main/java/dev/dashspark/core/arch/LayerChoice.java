@@ -1,4 +1,4 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.arch;
 
 /**
  * The operation found for one searchable convolution: kernel size and dilation.

@@ -1,4 +1,4 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.trial;
 
 import dev.dashspark.core.task.TaskData;
 import dev.dashspark.core.task.TaskSpec;
@@ -62,7 +62,7 @@ class DenseOutputTrialTest {
         TaskData data = new TaskData(train[0], train[1], val[0], val[1], test[0], test[1]);
         for (Method m : new Method[]{Method.BACKBONE, Method.DASH}) {
             TrialResult r = new TrialRunner(spec, m, 2, new TrialRunner.Options("none", 0.1, 1), Progress.NONE).run(data);
-            assertEquals("OK", r.status(), m + ": " + r.message());
+            assertEquals(TrialStatus.OK, r.status(), m + ": " + r.message());
             assertEquals("rel-l2", r.metricName());
             assertEquals(r.metricValue(), r.error(), 0.0, "rel-l2 is its own error");
             // predicting zeros gives 1.0; a trained per-position network does clearly better

@@ -1,4 +1,4 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.arch;
 
 import org.nd4j.shade.jackson.core.JsonProcessingException;
 import org.nd4j.shade.jackson.core.type.TypeReference;

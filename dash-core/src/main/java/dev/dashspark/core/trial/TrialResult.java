@@ -1,4 +1,6 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.trial;
+
+import dev.dashspark.core.arch.Architecture;
 
 import org.nd4j.shade.jackson.core.JsonProcessingException;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
@@ -10,17 +12,17 @@ import java.util.Map;
  * The outcome of one trial: the architecture, the chosen hyperparameters, the metric on the test split (evaluated
  * once), the validation error that selected the checkpoint, and wall time per stage.
  *
- * @param status       OK, or DIVERGED when a stage's loss became non-finite (then metric and error are NaN / +∞)
+ * @param status       {@link TrialStatus#OK}, or {@link TrialStatus#DIVERGED} when a stage's loss became non-finite (then metric and error are NaN / +∞)
  * @param error        the metric's lower-is-better error on test (for performance profiles)
  * @param valError     the best validation error of the retraining
  */
-public record TrialResult(String task, String method, long seed, String status, String message,
+public record TrialResult(String task, String method, long seed, TrialStatus status, String message,
                           Architecture architecture, Hyperparams hyperparams, String metricName, double metricValue,
                           double error, double valError, double searchSeconds, double hpoSeconds,
                           double retrainSeconds, double totalSeconds) {
 
     public boolean ok() {
-        return "OK".equals(status);
+        return status == TrialStatus.OK;
     }
 
     /** One JSON object, the architecture as a list of {layer, k, d}. */
@@ -29,7 +31,7 @@ public record TrialResult(String task, String method, long seed, String status, 
         m.put("task", task);
         m.put("method", method);
         m.put("seed", seed);
-        m.put("status", status);
+        m.put("status", status.name());
         m.put("message", message);
         m.put("metric_name", metricName);
         m.put("metric_value", finite(metricValue));

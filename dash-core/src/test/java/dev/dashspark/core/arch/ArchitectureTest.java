@@ -1,4 +1,4 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.arch;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,10 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.trial;
+
+import dev.dashspark.core.train.TrainLoop;
+
+import dev.dashspark.core.arch.LayerChoice;
+
+import dev.dashspark.core.arch.Architecture;
 
 import dev.dashspark.core.aggconv.SearchSpace;
 import dev.dashspark.core.aggconv.Strategy;
@@ -74,8 +80,15 @@ public final class TrialRunner {
     private final Options options;
     private final Progress progress;
     private final Metric metric;
+    private final CheckpointPolicy checkpoints;
 
     public TrialRunner(TaskSpec spec, Method method, long seed, Options options, Progress progress) {
+        this(spec, method, seed, options, progress, CheckpointPolicy.NONE);
+    }
+
+    /** A trial that saves its stages' state to {@code checkpoints} and resumes from what it finds there. */
+    public TrialRunner(TaskSpec spec, Method method, long seed, Options options, Progress progress,
+                       CheckpointPolicy checkpoints) {
         if (spec.outputKind() == OutputKind.DENSE && !"mse".equals(spec.loss()) && !"rel-l2".equals(spec.loss())) {
             throw new IllegalArgumentException("task '" + spec.name() + "': loss '" + spec.loss()
                     + "' is not supported for dense outputs yet; expected mse or rel-l2");
@@ -86,6 +99,7 @@ public final class TrialRunner {
         this.options = options;
         this.progress = progress;
         this.metric = Metrics.parse(spec.metric());
+        this.checkpoints = checkpoints;
     }
 
     /**
@@ -180,11 +194,11 @@ public final class TrialRunner {
             double[] outcome = retrain(arch, best, train, val, test, initSeed, root.split());
             retrainS = (System.nanoTime() - r0) / 1e9;
             double value = outcome[1];
-            return new TrialResult(spec.name(), method.id(), seed, "OK", null, arch, best, metric.name(), value,
+            return new TrialResult(spec.name(), method.id(), seed, TrialStatus.OK, null, arch, best, metric.name(), value,
                     metric.error(value), outcome[0], searchS, hpoS, retrainS, (System.nanoTime() - t0) / 1e9);
         } catch (Diverged e) {
             LOG.warn("task {} method {} seed {}: {}", spec.name(), method, seed, e.getMessage());
-            return new TrialResult(spec.name(), method.id(), seed, "DIVERGED", e.getMessage(), arch, best, metric.name(),
+            return new TrialResult(spec.name(), method.id(), seed, TrialStatus.DIVERGED, e.getMessage(), arch, best, metric.name(),
                     Double.NaN, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, searchS, hpoS, retrainS,
                     (System.nanoTime() - t0) / 1e9);
         }

@@ -1,4 +1,6 @@
-package dev.dashspark.core.search;
+package dev.dashspark.core.trial;
+
+import dev.dashspark.core.train.TrainLoop;
 
 import dev.dashspark.core.aggconv.SearchSpace;
 import dev.dashspark.core.aggconv.Strategy;
