@@ -87,7 +87,8 @@ public final class TaskDataReader {
      */
     public static Map<String, TaskLayout.Plan> checkHeaders(TaskSpec spec, TaskFiles files) throws DataFileException {
         try {
-            return TaskLayout.check(spec, files.headers(), files.container(), files::fileOf);
+            Map<String, NpyHeader> headers = files.headers();
+            return TaskLayout.check(spec, headers, files.otherArrays(), files.container(), files::fileOf);
         } catch (DataFileException e) {
             throw e.task() == null ? e.inTask(spec.name()) : e;
         }

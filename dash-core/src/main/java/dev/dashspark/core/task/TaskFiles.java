@@ -54,6 +54,11 @@ public abstract class TaskFiles implements Closeable {
     /** The file holding {@code array}: the archive, or {@code <directory>/<array>.npy}. */
     public abstract String fileOf(String array);
 
+    /** Arrays found that are not task arrays (an archive's other entries), for errors about missing ones. */
+    public List<String> otherArrays() {
+        return List.of();
+    }
+
     /** The headers of the task arrays present, read once, by name. */
     public Map<String, NpyHeader> headers() throws DataFileException {
         if (headers == null) {
@@ -113,6 +118,12 @@ public abstract class TaskFiles implements Closeable {
                 }
             }
             return out;
+        }
+
+        @Override
+        public List<String> otherArrays() {
+            return archive == null ? List.of()
+                    : archive.arrays().keySet().stream().filter(a -> !TaskLayout.ARRAYS.contains(a)).toList();
         }
 
         @Override

@@ -89,9 +89,20 @@ public final class TaskLayout {
      */
     public static Map<String, Plan> check(TaskSpec spec, Map<String, NpyHeader> headers, String container,
                                           Function<String, String> fileOf) throws DataFileException {
+        return check(spec, headers, List.of(), container, fileOf);
+    }
+
+    /**
+     * {@link #check(TaskSpec, Map, String, Function)}, naming {@code others} (arrays found that are not task arrays,
+     * e.g. a misspelt {@code X_train}) when a task array is missing.
+     */
+    public static Map<String, Plan> check(TaskSpec spec, Map<String, NpyHeader> headers, List<String> others,
+                                          String container, Function<String, String> fileOf)
+            throws DataFileException {
         List<String> missing = REQUIRED.stream().filter(a -> !headers.containsKey(a)).toList();
         if (!missing.isEmpty()) {
-            List<String> found = headers.keySet().stream().sorted().toList();
+            List<String> found = Stream.concat(headers.keySet().stream().sorted(),
+                    others.stream().sorted().map(o -> "'" + o + "'")).toList();
             throw new DataFileException(spec.name(), container, null, "missing array" + (missing.size() > 1 ? "s " : " ")
                     + String.join(", ", missing) + " (found " + (found.isEmpty() ? "none" : String.join(", ", found))
                     + "; a task file holds x_train, y_train, x_test, y_test and optionally x_val with y_val)", null);

@@ -217,7 +217,7 @@ public final class DatasetCache {
      * Cache key: what the data are (the stored files' identity, or the synthetic generator's properties and seed) and
      * how they are laid out for the task; {@code name} only labels the entry.
      */
-    record Key(String data, Map<String, String> layout, Long seed, String name) {
+    record Key(String data, Map<String, String> layout, Long seed, String label) {
         /** The spec keys the reader's conversion depends on. */
         static final java.util.List<String> LAYOUT_KEYS = java.util.List.of("dims", "channels", "shape", "output",
                 "outputs");
@@ -228,11 +228,12 @@ public final class DatasetCache {
             if (spec.synthetic() != null) {
                 Map<String, String> synthetic = new TreeMap<>(p);
                 synthetic.keySet().removeIf(k -> !LAYOUT_KEYS.contains(k) && !k.startsWith("synthetic"));
-                return new Key("synthetic " + spec.synthetic(), synthetic, seed, spec.name());
+                return new Key("synthetic " + spec.synthetic(), synthetic, seed, spec.name() + " (synthetic "
+                        + spec.synthetic() + ", seed " + seed + ")");
             }
             Map<String, String> layout = new TreeMap<>(p);
             layout.keySet().retainAll(LAYOUT_KEYS);
-            return new Key(TaskDataLoader.identity(spec, conf), layout, null, spec.name());
+            return new Key(TaskDataLoader.identity(spec, conf), layout, null, spec.name() + " (" + spec.dataPath() + ")");
         }
 
         @Override
@@ -247,7 +248,7 @@ public final class DatasetCache {
 
         @Override
         public String toString() {
-            return name + " (" + (seed == null ? data : data + ", seed " + seed) + ")";
+            return label;
         }
     }
 }
