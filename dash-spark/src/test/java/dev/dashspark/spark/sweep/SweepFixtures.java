@@ -21,7 +21,7 @@ public final class SweepFixtures {
     private SweepFixtures() {
     }
 
-    static final String TINY = """
+    public static final String TINY = """
             task.tiny.dims = 1
             task.tiny.channels = 1
             task.tiny.shape = 64
