@@ -189,15 +189,15 @@ public final class Npy {
         DataType type = switch (t) {
             case FLOAT64 -> DataType.DOUBLE;
             case FLOAT32, FLOAT16 -> DataType.FLOAT;
-            case INT64, UINT32, UINT64 -> DataType.LONG;
-            default -> DataType.INT;
+            case INT64, UINT32, UINT64 -> DataType.INT64;
+            default -> DataType.INT32;
         };
         long[] shape = h.shape();
         if (n == 0) {
             return Nd4j.create(type, shape);
         }
-        double[] d = type == DataType.LONG ? null : new double[n];
-        long[] l = type == DataType.LONG ? new long[n] : null;
+        double[] d = type == DataType.INT64 ? null : new double[n];
+        long[] l = type == DataType.INT64 ? new long[n] : null;
         stream(in, h, file, array, (buf, k, first) -> {
             if (l != null) {
                 long[] tmp = new long[k];
@@ -217,12 +217,8 @@ public final class Npy {
                 }
             }
         }
-        INDArray flat = switch (type) {
-            case DOUBLE -> Nd4j.createFromArray(d);
-            case FLOAT -> Nd4j.createFromArray(d).castTo(DataType.FLOAT);
-            case LONG -> Nd4j.createFromArray(l);
-            default -> Nd4j.createFromArray(d).castTo(DataType.INT);
-        };
+        INDArray flat = l != null ? Nd4j.createFromArray(l) : type == DataType.DOUBLE ? Nd4j.createFromArray(d)
+                : Nd4j.createFromArray(d).castTo(type);
         if (shape.length == 0) {
             return flat.reshape(new long[0]);
         }
@@ -281,13 +277,12 @@ public final class Npy {
     /** Writes one array as {@code .npy} v1.0, C order, little endian, in its own type (float64/32, int64/32). */
     public static byte[] toNpy(INDArray a) {
         INDArray c = a.dup('c');
-        NpyDtype t = switch (c.dataType()) {
-            case DOUBLE -> NpyDtype.FLOAT64;
-            case FLOAT -> NpyDtype.FLOAT32;
-            case LONG -> NpyDtype.INT64;
-            case INT -> NpyDtype.INT32;
-            default -> throw new IllegalArgumentException("toNpy: unsupported data type " + c.dataType());
-        };
+        DataType type = c.dataType();
+        NpyDtype t = type == DataType.DOUBLE ? NpyDtype.FLOAT64 : type == DataType.FLOAT ? NpyDtype.FLOAT32
+                : type == DataType.INT64 ? NpyDtype.INT64 : type == DataType.INT32 ? NpyDtype.INT32 : null;
+        if (t == null) {
+            throw new IllegalArgumentException("toNpy: unsupported data type " + type);
+        }
         INDArray flat = c.reshape(c.length());
         return toNpy(NpyHeader.of(t, ByteOrder.LITTLE_ENDIAN, false, c.shape()), flat::getDouble);
     }

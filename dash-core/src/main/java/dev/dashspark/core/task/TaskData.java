@@ -110,14 +110,39 @@ public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray
     }
 
     /**
-     * Holds {@code round(fraction·n)} training samples out as the validation split: a uniformly shuffled subset drawn
-     * with {@code new SplittableRandom(seed)} (Fisher–Yates), so the same seed gives the same split. Both the new
-     * train and validation splits keep the original sample order; test is untouched.
+     * Which training samples a validation hold-out of {@code fraction} takes, without copying anything: both index
+     * lists sorted ascending, together a partition of {@code 0 .. trainSize()-1}. For code that gathers its
+     * minibatches by index from the shared (cached) arrays; {@link #withValidationSplit} copies the rows instead.
+     *
+     * @param train the samples left for training
+     * @param val   the samples held out for validation
+     */
+    public record Holdout(int[] train, int[] val) {
+        public Holdout {
+            train = train.clone();
+            val = val.clone();
+        }
+
+        @Override
+        public int[] train() {
+            return train.clone();
+        }
+
+        @Override
+        public int[] val() {
+            return val.clone();
+        }
+    }
+
+    /**
+     * The samples {@link #withValidationSplit} holds out: {@code round(fraction·n)} of the n training samples, a
+     * uniformly shuffled subset drawn with {@code new SplittableRandom(seed)} (Fisher–Yates), so the same seed gives
+     * the same split.
      *
      * @throws IllegalStateException    if a validation split is already present
      * @throws IllegalArgumentException if {@code fraction} is not in (0, 1) or leaves either split empty
      */
-    public TaskData withValidationSplit(double fraction, long seed) {
+    public Holdout holdout(double fraction, long seed) {
         if (hasValidation()) {
             throw new IllegalStateException("withValidationSplit: a validation split of " + valSize()
                     + " samples is already present");
@@ -146,6 +171,20 @@ public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray
         int[] train = Arrays.copyOfRange(perm, nVal, n);
         Arrays.sort(val);
         Arrays.sort(train);
+        return new Holdout(train, val);
+    }
+
+    /**
+     * Holds the samples of {@link #holdout(double, long)} out as the validation split, copying them: new train and
+     * validation arrays in the original sample order (one copy of the training data in all); test is untouched.
+     *
+     * @throws IllegalStateException    if a validation split is already present
+     * @throws IllegalArgumentException if {@code fraction} is not in (0, 1) or leaves either split empty
+     */
+    public TaskData withValidationSplit(double fraction, long seed) {
+        Holdout h = holdout(fraction, seed);
+        int[] train = h.train;
+        int[] val = h.val;
         return new TaskData(rows(xTrain, train), rows(yTrain, train), rows(xTrain, val), rows(yTrain, val), xTest,
                 yTest);
     }

@@ -107,7 +107,7 @@ class NpyReaderTest {
     @Test
     void formatVersionsTwoAndThreeAndTypedArchives() throws IOException {
         INDArray v2 = Npy.readNpy(resource("v2.npy"), "v2.npy");
-        assertEquals(DataType.INT, v2.dataType());
+        assertEquals(DataType.INT32, v2.dataType());
         assertEquals(-12, v2.getInt(0, 0, 0));
         assertEquals(11, v2.getInt(1, 2, 3));
         INDArray v3 = Npy.readNpy(resource("v3.npy"), "v3.npy");
@@ -116,7 +116,7 @@ class NpyReaderTest {
         for (String npz : List.of("savez.npz", "savez_compressed.npz")) {
             Map<String, INDArray> m = Npy.readNpz(new ByteArrayInputStream(resource(npz)), npz);
             assertEquals(List.of("a", "b", "c"), List.copyOf(m.keySet()), npz);
-            assertEquals(DataType.LONG, m.get("a").dataType());
+            assertEquals(DataType.INT64, m.get("a").dataType());
             assertEquals(11L, m.get("a").getLong(1, 2, 3));
             assertEquals(DataType.FLOAT, m.get("b").dataType());
             assertEquals(-3.0f, m.get("b").getFloat(0, 0, 0), 0f);

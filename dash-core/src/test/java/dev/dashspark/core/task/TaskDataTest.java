@@ -90,6 +90,9 @@ class TaskDataTest {
         assertNotEquals(Arrays.toString(valIds), Arrays.toString(idsOf(data.withValidationSplit(0.25, 43).xVal(),
                 data.withValidationSplit(0.25, 43).yVal())), "another seed, another split");
         assertFalse(Arrays.equals(valIds, new long[]{0, 1, 2, 3, 4}), "shuffled, not the first rows");
+        TaskData.Holdout h = data.holdout(0.25, 42);
+        assertArrayEquals(valIds, Arrays.stream(h.val()).asLongStream().toArray(), "the indices copied");
+        assertArrayEquals(trainIds, Arrays.stream(h.train()).asLongStream().toArray(), "the indices copied");
     }
 
     @Test
