@@ -30,6 +30,8 @@ public enum NpyDtype {
     FLOAT32('f', 4, "float32"),
     FLOAT64('f', 8, "float64");
 
+    private static final int BLOCK = 4096;
+
     private final char kind;
     private final int width;
     private final String numpyName;
@@ -76,63 +78,40 @@ public enum NpyDtype {
         return Arrays.stream(values()).map(NpyDtype::numpyName).toList();
     }
 
-    /** Decodes {@code n} elements of {@code src} into {@code dst[0, n)} as float32. */
+    /**
+     * Decodes {@code n} elements of {@code src} into {@code dst[0, n)} as float32. Integer dtypes go through
+     * {@link #toLongs} in blocks of {@value #BLOCK} elements.
+     */
     public void toFloats(ByteBuffer src, float[] dst, int n) {
         int p = src.position();
         switch (this) {
-            case FLOAT32 -> src.asFloatBuffer().get(dst, 0, n);
+            case FLOAT32 -> {
+                src.asFloatBuffer().get(dst, 0, n);
+                src.position(p + 4 * n);
+            }
             case FLOAT64 -> {
                 for (int i = 0; i < n; i++) {
                     dst[i] = (float) src.getDouble(p + 8 * i);
                 }
+                src.position(p + 8 * n);
             }
             case FLOAT16 -> {
                 for (int i = 0; i < n; i++) {
                     dst[i] = halfToFloat(src.getShort(p + 2 * i));
                 }
+                src.position(p + 2 * n);
             }
-            case BOOL, UINT8 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[i] = src.get(p + i) & 0xff;
-                }
-            }
-            case INT8 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[i] = src.get(p + i);
-                }
-            }
-            case INT16 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[i] = src.getShort(p + 2 * i);
-                }
-            }
-            case UINT16 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[i] = src.getShort(p + 2 * i) & 0xffff;
-                }
-            }
-            case INT32 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[i] = src.getInt(p + 4 * i);
-                }
-            }
-            case UINT32 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[i] = src.getInt(p + 4 * i) & 0xffffffffL;
-                }
-            }
-            case INT64 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[i] = src.getLong(p + 8 * i);
-                }
-            }
-            case UINT64 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[i] = unsignedToFloat(src.getLong(p + 8 * i));
+            default -> {
+                long[] block = new long[Math.min(n, BLOCK)];
+                for (int done = 0; done < n; done += block.length) {
+                    int k = Math.min(block.length, n - done);
+                    toLongs(src, block, k);
+                    for (int i = 0; i < k; i++) {
+                        dst[done + i] = this == UINT64 ? unsignedToFloat(block[i]) : block[i];
+                    }
                 }
             }
         }
-        src.position(p + n * width);
     }
 
     /**

@@ -177,10 +177,12 @@ public abstract class TaskFiles implements Closeable {
             for (String a : TaskLayout.ARRAYS) {
                 String file = fileOf(a);
                 try {
-                    if (!dir.exists(a + ".npy")) {
+                    RandomAccessInput in;
+                    try {
+                        in = dir.openRandom(a + ".npy");
+                    } catch (java.io.FileNotFoundException absent) {
                         continue;
                     }
-                    RandomAccessInput in = dir.openRandom(a + ".npy");
                     inputs.put(a, in);
                     long len = in.length();
                     NpyHeader h;

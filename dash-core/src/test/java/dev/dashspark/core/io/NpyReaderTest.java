@@ -138,7 +138,8 @@ class NpyReaderTest {
         }
     }
 
-    private static String headerError(String dict) {
+    /** An .npy v1.0 preamble and {@code dict} as its header, without data. */
+    private static byte[] withHeader(String dict) {
         byte[] h = dict.getBytes(StandardCharsets.ISO_8859_1);
         byte[] b = new byte[10 + h.length];
         System.arraycopy(NpyHeader.MAGIC, 0, b, 0, 6);
@@ -146,6 +147,11 @@ class NpyReaderTest {
         b[8] = (byte) h.length;
         b[9] = (byte) (h.length >> 8);
         System.arraycopy(h, 0, b, 10, h.length);
+        return b;
+    }
+
+    private static String headerError(String dict) {
+        byte[] b = withHeader(dict);
         DataFileException e = assertThrows(DataFileException.class,
                 () -> NpyHeader.read(new ByteArrayInputStream(b), "f.npz", "x_train"));
         assertEquals("f.npz", e.file());
@@ -184,15 +190,8 @@ class NpyReaderTest {
     }
 
     private static NpyHeader readHeader(String dict) {
-        byte[] h = dict.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] b = new byte[10 + h.length];
-        System.arraycopy(NpyHeader.MAGIC, 0, b, 0, 6);
-        b[6] = 1;
-        b[8] = (byte) h.length;
-        b[9] = (byte) (h.length >> 8);
-        System.arraycopy(h, 0, b, 10, h.length);
         try {
-            return NpyHeader.read(new ByteArrayInputStream(b), "f.npy", null);
+            return NpyHeader.read(new ByteArrayInputStream(withHeader(dict)), "f.npy", null);
         } catch (DataFileException e) {
             throw new AssertionError(e);
         }

@@ -113,9 +113,7 @@ public final class HadoopDataSource implements DataSource {
         try {
             return new BufferedInputStream(fs.open(p, BUFFER), BUFFER);
         } catch (FileNotFoundException e) {
-            FileNotFoundException f = new FileNotFoundException(where(name) + " does not exist");
-            f.initCause(e);
-            throw f;
+            throw notFound(name, e);
         } catch (IOException e) {
             throw new IOException(where(name) + ": cannot be opened: " + e.getMessage(), e);
         }
@@ -128,9 +126,7 @@ public final class HadoopDataSource implements DataSource {
         try {
             st = fs.getFileStatus(p);
         } catch (FileNotFoundException e) {
-            FileNotFoundException f = new FileNotFoundException(where(name) + " does not exist");
-            f.initCause(e);
-            throw f;
+            throw notFound(name, e);
         } catch (IOException e) {
             throw new IOException(where(name) + ": cannot be checked: " + e.getMessage(), e);
         }
@@ -247,6 +243,12 @@ public final class HadoopDataSource implements DataSource {
     @Override
     public String toString() {
         return "HadoopDataSource[" + describe + "]";
+    }
+
+    private FileNotFoundException notFound(String name, FileNotFoundException cause) {
+        FileNotFoundException f = new FileNotFoundException(where(name) + " does not exist");
+        f.initCause(cause);
+        return f;
     }
 
     private String where(String name) {

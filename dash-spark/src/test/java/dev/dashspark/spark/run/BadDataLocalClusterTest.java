@@ -5,6 +5,7 @@ import dev.dashspark.spark.results.ResultsTable;
 import dev.dashspark.spark.sweep.SweepConfig;
 import dev.dashspark.spark.sweep.SweepFixtures;
 import dev.dashspark.spark.sweep.SweepPlan;
+import dev.dashspark.spark.testing.LocalSpark;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.sql.Row;
@@ -38,16 +39,7 @@ class BadDataLocalClusterTest {
 
     @Test
     void aBadTaskIsRefusedBeforeAnyJobOrFailsAloneWhileTheGoodOnesSucceed(@TempDir Path dir) throws Exception {
-        Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
-        String flags = System.getProperty("dash.test.jvmFlags", "");
-        SparkSession spark = SparkSession.builder().master("local-cluster[2,1,1536]").appName("BadDataLocalClusterTest")
-                .config("spark.ui.enabled", "false")
-                .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-                .config("spark.executor.extraJavaOptions", flags + " -Dorg.bytedeco.javacpp.maxphysicalbytes=3G"
-                        + " -Dlog4j2.configurationFile=log4j2-test.xml")
-                .config("spark.executorEnv.OMP_NUM_THREADS", "1")
-                .config("spark.executor.memory", "1536m")
-                .getOrCreate();
+        SparkSession spark = LocalSpark.cluster(BadDataLocalClusterTest.class, Map.of());
         AtomicInteger removed = new AtomicInteger();
         spark.sparkContext().addSparkListener(new SparkListener() {
             @Override
