@@ -45,8 +45,8 @@ class TaskConfigTest {
             assertEquals(row[4], t.numOutputs(), n);
             assertEquals(row[5], t.batchSize(), n);
             assertEquals((double) row[6], t.gradScale(), 0.0, n);
-            assertEquals(row[7], t.metric(), n);
-            assertEquals(t.dims() == 1 ? "resnet1d" : "wrn", t.backbone(), n);
+            assertEquals(row[7], t.metric().name(), n);
+            assertEquals(t.dims() == 1 ? "resnet1d" : "wrn", t.backbone().configName(), n);
             assertEquals(100, t.searchEpochs(), n);
             assertEquals(80, t.hpoEpochs(), n);
             assertEquals(200, t.retrainEpochs(), n);
@@ -62,9 +62,9 @@ class TaskConfigTest {
         assertEquals(4.0, tasks.get("deepsea").posWeight());
         assertEquals(1.0, tasks.get("ecg").posWeight());
         assertEquals(OutputKind.DENSE, tasks.get("darcy").outputKind());
-        assertEquals("rel-l2", tasks.get("darcy").loss());
-        assertEquals("mse", tasks.get("psicov").loss());
-        assertEquals("bce", tasks.get("cosmic").loss());
+        assertEquals("rel-l2", tasks.get("darcy").loss().configName());
+        assertEquals("mse", tasks.get("psicov").loss().configName());
+        assertEquals("bce", tasks.get("cosmic").loss().configName());
         assertEquals(271, tasks.get("ecg").searchSpace().span());
         assertEquals(43, tasks.get("ninapro").searchSpace().span());
     }

@@ -61,7 +61,7 @@ class DenseOutputTrialTest {
         INDArray[] test = smoothing(32, 32, rng);
         TaskData data = new TaskData(train[0], train[1], val[0], val[1], test[0], test[1]);
         for (Method m : new Method[]{Method.BACKBONE, Method.DASH}) {
-            TrialResult r = new TrialRunner(spec, m, 2, new TrialRunner.Options("none", 0.1, 1), Progress.NONE).run(data);
+            TrialResult r = new TrialRunner(spec, m, 2, new TrialRunner.Options(HpoGrid.parse("none"), 0.1, 1), Progress.NONE).run(data);
             assertEquals(TrialStatus.OK, r.status(), m + ": " + r.message());
             assertEquals("rel-l2", r.metricName());
             assertEquals(r.metricValue(), r.error(), 0.0, "rel-l2 is its own error");
@@ -71,8 +71,8 @@ class DenseOutputTrialTest {
         // targets a thousand times smaller (Darcy's solutions are ~1e-2): the trial standardises dense targets for
         // training and decodes predictions for the metric, so the result does not depend on the targets' scale
         TaskData small = new TaskData(train[0], train[1].mul(1e-3), val[0], val[1].mul(1e-3), test[0], test[1].mul(1e-3));
-        TrialResult plain = new TrialRunner(spec, Method.BACKBONE, 2, new TrialRunner.Options("none", 0.1, 1), Progress.NONE).run(data);
-        TrialResult scaled = new TrialRunner(spec, Method.BACKBONE, 2, new TrialRunner.Options("none", 0.1, 1), Progress.NONE).run(small);
+        TrialResult plain = new TrialRunner(spec, Method.BACKBONE, 2, new TrialRunner.Options(HpoGrid.parse("none"), 0.1, 1), Progress.NONE).run(data);
+        TrialResult scaled = new TrialRunner(spec, Method.BACKBONE, 2, new TrialRunner.Options(HpoGrid.parse("none"), 0.1, 1), Progress.NONE).run(small);
         assertEquals(plain.metricValue(), scaled.metricValue(), 0.05, "rel-L2 at scale 1 vs 1e-3");
     }
 }
