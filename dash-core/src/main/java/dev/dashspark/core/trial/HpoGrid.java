@@ -18,7 +18,10 @@ public enum HpoGrid {
     REFERENCE_SMALL("reference-small"),
     /** Project shortcut: the three learning rates {0.1, 0.01, 0.001}, dropout 0, wd 5e-4, momentum 0.9. */
     LR("lr"),
-    /** Project shortcut: no search; the first configuration of the task's own grid, trained without HPO. */
+    /**
+     * Project shortcut: no search; the reference's own training settings (its {@code --baseline 1}): lr 0.1 (0.01 for
+     * dense outputs, the reference's {@code remain_shape}), dropout 0, weight decay 5e-4, Nesterov momentum 0.9.
+     */
     NONE("none");
 
     private final String configName;
@@ -31,23 +34,15 @@ public enum HpoGrid {
         return configName;
     }
 
-    /**
-     * The configurations in the order they are tried. {@link #NONE} resolves against {@code taskGrid}, the grid the
-     * task names (its first configuration).
-     */
-    public List<Hyperparams> configurations(HpoGrid taskGrid) {
+    /** The configurations in the order they are tried; {@code denseOutputs} decides {@link #NONE}'s learning rate. */
+    public List<Hyperparams> configurations(boolean denseOutputs) {
         return switch (this) {
             case REFERENCE -> product(new double[]{0.1, 0.01, 0.001}, new double[]{0, 0.05}, new double[]{5e-4, 5e-6},
                     new double[]{0.9, 0.99});
             case REFERENCE_SMALL -> product(new double[]{1e-2, 1e-3, 1e-4}, new double[]{0}, new double[]{5e-5},
                     new double[]{0.99});
             case LR -> product(new double[]{0.1, 0.01, 0.001}, new double[]{0}, new double[]{5e-4}, new double[]{0.9});
-            case NONE -> {
-                if (taskGrid == NONE) {
-                    throw new IllegalArgumentException("hpo-grid: a task's own grid cannot be 'none'");
-                }
-                yield List.of(taskGrid.configurations(taskGrid).get(0));
-            }
+            case NONE -> List.of(new Hyperparams(denseOutputs ? 0.01 : 0.1, 0, 5e-4, 0.9));
         };
     }
 

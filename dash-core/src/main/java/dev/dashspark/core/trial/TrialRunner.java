@@ -61,7 +61,7 @@ public final class TrialRunner {
 
         /** The grid a trial of {@code spec} searches. */
         public List<Hyperparams> grid(TaskSpec spec) {
-            return (hpoGrid == null ? spec.hpoGrid() : hpoGrid).configurations(spec.hpoGrid());
+            return (hpoGrid == null ? spec.hpoGrid() : hpoGrid).configurations(spec.outputKind() == OutputKind.DENSE);
         }
     }
 

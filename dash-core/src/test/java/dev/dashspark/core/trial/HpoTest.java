@@ -7,12 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The grids in the reference's order and the reference's selection and early-stop rule, with scripted scores. */
 class HpoTest {
 
-    private static final List<Hyperparams> REFERENCE = HpoGrid.REFERENCE.configurations(HpoGrid.REFERENCE);
+    private static final List<Hyperparams> REFERENCE = HpoGrid.REFERENCE.configurations(false);
 
     @Test
     void referenceGridHas24ConfigurationsLrOutermostInItertoolsOrder() {
@@ -24,15 +23,15 @@ class HpoTest {
         assertEquals(new Hyperparams(0.01, 0, 5e-4, 0.9), REFERENCE.get(8));
         assertEquals(new Hyperparams(0.001, 0.05, 5e-6, 0.99), REFERENCE.get(23));
         assertEquals(List.of(new Hyperparams(1e-2, 0, 5e-5, 0.99), new Hyperparams(1e-3, 0, 5e-5, 0.99),
-                new Hyperparams(1e-4, 0, 5e-5, 0.99)), HpoGrid.REFERENCE_SMALL.configurations(HpoGrid.REFERENCE_SMALL));
-        assertEquals(3, HpoGrid.LR.configurations(HpoGrid.REFERENCE).size());
+                new Hyperparams(1e-4, 0, 5e-5, 0.99)), HpoGrid.REFERENCE_SMALL.configurations(false));
+        assertEquals(3, HpoGrid.LR.configurations(false).size());
     }
 
     @Test
-    void noneIsTheFirstConfigurationOfTheTasksOwnGrid() {
-        assertEquals(List.of(REFERENCE.get(0)), HpoGrid.NONE.configurations(HpoGrid.REFERENCE));
-        assertEquals(List.of(new Hyperparams(1e-2, 0, 5e-5, 0.99)), HpoGrid.NONE.configurations(HpoGrid.REFERENCE_SMALL));
-        assertThrows(IllegalArgumentException.class, () -> HpoGrid.NONE.configurations(HpoGrid.NONE));
+    void noneIsTheReferencesBaselineTraining() {
+        assertEquals(List.of(new Hyperparams(0.1, 0, 5e-4, 0.9)), HpoGrid.NONE.configurations(false));
+        assertEquals(List.of(new Hyperparams(0.01, 0, 5e-4, 0.9)), HpoGrid.NONE.configurations(true));
+        assertEquals(REFERENCE, HpoGrid.REFERENCE.configurations(true), "only none depends on the outputs");
     }
 
     /** Scores by learning rate (the same for every configuration of one rate), recording the order tried. */
