@@ -1,5 +1,7 @@
 package dev.dashspark.core.task;
 
+import dev.dashspark.core.trial.HpoGrid;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -65,6 +67,13 @@ class TaskConfigTest {
         assertEquals("rel-l2", tasks.get("darcy").loss().configName());
         assertEquals("mse", tasks.get("psicov").loss().configName());
         assertEquals("bce", tasks.get("cosmic").loss().configName());
+        // the reference's HPO grids: 3 configurations for PSICOV, Cosmic and FSD50K, 24 for the others, Darcy included
+        for (String n : tasks.keySet()) {
+            HpoGrid expected = List.of("psicov", "cosmic", "fsd50k").contains(n) ? HpoGrid.REFERENCE_SMALL : HpoGrid.REFERENCE;
+            assertEquals(expected, tasks.get(n).hpoGrid(), n);
+            assertEquals(n.equals("darcy") ? TargetNormalization.PER_POSITION : TargetNormalization.NONE,
+                    tasks.get(n).targetNormalization(), n + ": only Darcy's targets are standardised (UnitGaussianNormalizer)");
+        }
         assertEquals(271, tasks.get("ecg").searchSpace().span());
         assertEquals(43, tasks.get("ninapro").searchSpace().span());
     }
@@ -72,7 +81,7 @@ class TaskConfigTest {
     @Test
     void syntheticConfGeneratesDataMatchingEachSpec() throws IOException {
         Map<String, TaskSpec> tasks = TaskConfig.load(CONF.resolve("synthetic.conf"));
-        assertEquals(List.of("darcy", "long-lag", "motifs", "texture"), List.copyOf(tasks.keySet()));
+        assertEquals(List.of("darcy", "long-lag", "motifs", "spacing", "texture"), List.copyOf(tasks.keySet()));
         for (TaskSpec t : tasks.values()) {
             Map<String, String> small = new java.util.TreeMap<>(t.toProperties());
             small.put("synthetic.train", "6");
