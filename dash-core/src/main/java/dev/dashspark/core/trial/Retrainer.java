@@ -66,6 +66,7 @@ final class Retrainer {
             }
         }
         net.params().assign(bestParams);
+        ctx.progress().kept(bestEpoch + 1, bestVal);
         return new Outcome(net, bestVal, bestEpoch);
     }
 }
