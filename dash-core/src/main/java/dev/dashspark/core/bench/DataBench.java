@@ -4,7 +4,6 @@ import dev.dashspark.core.io.Npy;
 import dev.dashspark.core.io.NpyDtype;
 import dev.dashspark.core.io.NpyHeader;
 import dev.dashspark.core.io.OffHeapFloats;
-import dev.dashspark.core.task.OutputKind;
 import dev.dashspark.core.task.TaskData;
 import dev.dashspark.core.task.TaskDataReader;
 import dev.dashspark.core.task.TaskSpec;
@@ -164,8 +163,15 @@ public final class DataBench {
 
     /** The benchmark task: DeepSEA's shapes (4 × 1000 inputs, 36 labels). */
     static TaskSpec spec() {
-        return new TaskSpec("bench", 1, CHANNELS, new int[]{LENGTH}, OutputKind.MULTI_LABEL, LABELS, "bce", "auroc",
-                "resnet1d", new int[]{3}, new int[]{1}, 256, 1, 1, 1, 10, 1.0, null, null, null);
+        Map<String, String> p = new LinkedHashMap<>();
+        String[] kv = {"dims", "1", "channels", Integer.toString(CHANNELS), "shape", Integer.toString(LENGTH),
+                "output", "multi-label", "outputs", Integer.toString(LABELS), "loss", "bce", "metric", "auroc",
+                "backbone", "resnet1d", "kernels", "3", "dilations", "1", "batch", "256", "search-epochs", "1",
+                "hpo-epochs", "1", "retrain-epochs", "1"};
+        for (int i = 0; i < kv.length; i += 2) {
+            p.put(kv[i], kv[i + 1]);
+        }
+        return TaskSpec.fromProperties("bench", p);
     }
 
     private static Map<String, NpyHeader> arrays(long samples) {

@@ -51,8 +51,14 @@ class MalformedDataFuzzTest {
     private static final TaskSpec SPEC = spec();
 
     private static TaskSpec spec() {
-        return new TaskSpec("fz", 1, 2, new int[]{16}, OutputKind.CLASSES, 3, "ce", "accuracy", "resnet1d",
-                new int[]{3}, new int[]{1}, 4, 1, 1, 1, 100, 1.0, null, null, null);
+        Map<String, String> p = new LinkedHashMap<>();
+        String[] kv = {"dims", "1", "channels", "2", "shape", "16", "output", "classes", "outputs", "3", "loss", "ce",
+                "metric", "accuracy", "backbone", "resnet1d", "kernels", "3", "dilations", "1", "batch", "4",
+                "search-epochs", "1", "hpo-epochs", "1", "retrain-epochs", "1"};
+        for (int i = 0; i < kv.length; i += 2) {
+            p.put(kv[i], kv[i + 1]);
+        }
+        return TaskSpec.fromProperties("fz", p);
     }
 
     private static byte[] npy(NpyDtype t, ByteOrder o, boolean fortran, Npy.Values v, long... shape) {
@@ -307,6 +313,7 @@ class MalformedDataFuzzTest {
     /** A task configuration with one wrong key or one value of the wrong type. */
     private static Case taskConfig(int id, SplittableRandom rnd) {
         Map<String, String> p = new LinkedHashMap<>(SPEC.toProperties());
+        p.keySet().removeAll(List.of("grad-scale", "pos-weight", "hpo-grid", "target-normalization"));
         List<String> keys = new ArrayList<>(p.keySet());
         String key = keys.get(rnd.nextInt(keys.size()));
         String what;
@@ -318,9 +325,7 @@ class MalformedDataFuzzTest {
                 what = "unknown key '" + typo + "'";
             }
             case 1 -> {
-                List<String> required = new ArrayList<>(keys);
-                required.removeAll(List.of("grad-scale", "pos-weight", "data", "synthetic"));
-                String gone = required.get(rnd.nextInt(required.size()));
+                String gone = keys.get(rnd.nextInt(keys.size()));
                 p.remove(gone);
                 what = "key '" + gone + "' missing";
             }

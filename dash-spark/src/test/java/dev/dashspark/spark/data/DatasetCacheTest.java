@@ -76,8 +76,8 @@ class DatasetCacheTest {
         TaskSpec a = task("ecg", 1);
         DatasetCache cache = new DatasetCache(4);
         TaskData d1 = cache.get(a, 0, conf);
-        TaskSpec otherSetting = new TaskSpec("ecg", 1, 1, new int[]{4}, a.outputKind(), 3, "ce", "accuracy",
-                "resnet1d", new int[]{3, 5}, new int[]{1, 2}, 3, 2, 2, 2, 10, 1.0, a.dataPath(), null, null);
+        TaskSpec otherSetting = with(a, Map.of("batch", "3", "kernels", "3,5", "dilations", "1,2", "search-epochs", "2",
+                "hpo-epochs", "2", "retrain-epochs", "2", "grad-scale", "10"));
         assertSame(d1, cache.get(otherSetting, 0, conf), "another batch size, search space and budget: one copy");
         assertSame(d1, cache.get(TaskFixtures.spec("renamed", a.dataPath()), 0, conf), "another task, same file");
         assertEquals(1, cache.loads());
@@ -87,8 +87,7 @@ class DatasetCacheTest {
         assertNotSame(d1, cache.get(otherPath, 0, conf));
         assertEquals(2, cache.loads());
 
-        TaskSpec fourClasses = new TaskSpec("ecg", 1, 1, new int[]{4}, a.outputKind(), 4, "ce", "accuracy",
-                "resnet1d", new int[]{3}, new int[]{1}, 2, 1, 1, 1, 100, 1.0, a.dataPath(), null, null);
+        TaskSpec fourClasses = with(a, Map.of("outputs", "4"));
         assertThrows(dev.dashspark.core.io.DataFileException.class, () -> cache.get(fourClasses, 0, conf),
                 "another layout reads again (and this file has 3 one-hot classes)");
         assertEquals(3, cache.loads());
@@ -101,6 +100,13 @@ class DatasetCacheTest {
         assertNotSame(d1, d2, "a file rewritten in place is read again");
         TaskFixtures.assertHolds(rewritten, d2);
         assertEquals(4, cache.loads());
+    }
+
+    /** {@code spec} with some of its keys set otherwise. */
+    private static TaskSpec with(TaskSpec spec, Map<String, String> keys) {
+        Map<String, String> p = new java.util.LinkedHashMap<>(spec.toProperties());
+        p.putAll(keys);
+        return TaskSpec.fromProperties(spec.name(), p);
     }
 
     @Test

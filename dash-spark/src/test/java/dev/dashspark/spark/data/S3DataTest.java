@@ -152,8 +152,9 @@ class S3DataTest {
         Configuration conf = s3.configuration();
         FileSystem fs = new Path(s3.uri("")).getFileSystem(conf);
         for (String location : List.of(s3.uri("tasks/big.npz"), s3.uri("tasks/big"))) {
-            TaskSpec spec = new TaskSpec("big", 1, 1, new int[]{1000}, dev.dashspark.core.task.OutputKind.CLASSES, 3,
-                    "ce", "accuracy", "resnet1d", new int[]{3}, new int[]{1}, 2, 1, 1, 1, 100, 1.0, location, null, null);
+            Map<String, String> p = new java.util.LinkedHashMap<>(TaskFixtures.spec("big", location).toProperties());
+            p.put("shape", "1000");
+            TaskSpec spec = TaskSpec.fromProperties("big", p);
             long before = fetched(fs);
             TaskDataLoader.checkReadable(spec, conf);
             long header = fetched(fs) - before;
