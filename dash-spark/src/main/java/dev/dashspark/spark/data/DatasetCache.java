@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * batch size, never these) shares one copy, two tasks over the same file with the same layout share it too, and a
  * file rewritten in place is read again. For a synthetic task, its properties and the seed, since its data are a
  * function of both. Real data do not depend on the seed: a trial holds its validation split out of the shared arrays
- * itself ({@link TaskData#withValidationSplit}, which copies). The Hadoop {@link Configuration} is not part of the
- * key: the first caller's is used. Computing the key costs one status call (a directory listing for a directory).
+ * itself. The Hadoop {@link Configuration} is not part of the key: the first caller's is used. Computing the key
+ * costs one status call (a directory listing for a directory).
  *
  * <p><b>Bounds.</b> At most {@link #maxEntries()} entries, least recently used evicted first: by default
  * {@value #DEFAULT_ENTRIES}, or the system property {@value #ENTRIES_PROPERTY} (on executors:
@@ -38,10 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * future for the key and loads outside the lock, the others wait for that future. A failed load is not cached: every
  * waiter gets its exception, and the next request loads again.
  *
- * <p><b>Sharing.</b> The same {@link TaskData} (the same INDArrays) is handed to every caller, so callers must not
- * write into its arrays. The project's trial code does not: {@code TrialRunner} works on {@code castTo}/
- * {@code dup('c')} copies and {@link TaskData#withValidationSplit} builds new arrays. Arrays are created outside any
- * ND4J workspace, so they stay valid across threads.
+ * <p><b>Sharing.</b> The same {@link TaskData} (the same off-heap float32 arrays, one copy per entry) is handed to
+ * every caller, so callers must not write into its arrays: a trial reads them, and holds a validation split out by
+ * index ({@link TaskData#holdout}) or through copies ({@link TaskData#withValidationSplit}). Arrays are created
+ * outside any ND4J workspace, so they stay valid across threads.
  */
 public final class DatasetCache {
 
