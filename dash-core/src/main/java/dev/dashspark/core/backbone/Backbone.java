@@ -14,7 +14,6 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 
 import java.util.List;
 
@@ -64,8 +63,8 @@ public interface Backbone {
     /**
      * Adds the head after vertex {@code from} (activations with {@code channels} channels on an h × w grid) and names
      * its output "out": global average pooling and a linear layer, or for {@link OutputKind#DENSE} a per-position
-     * linear layer ({@link PointwiseConv}, then the {@link TargetDecoder} when asked) flattened to (B, outputs·h·w);
-     * the loss's activation and function.
+     * linear layer ({@link PointwiseConv}, then the {@link TargetDecoder} when asked) flattened to (B, outputs·h·w)
+     * ({@link GridFlatten}: on another grid when predicting); the loss's activation and function.
      */
     static void addHead(ComputationGraphConfiguration.GraphBuilder g, String from, int channels, long h, long w,
                         int outputs, HeadSpec head) {
@@ -78,12 +77,31 @@ public interface Backbone {
             }
             g.addLayer("out", new LossLayer.Builder(head.loss().function(head.posWeight()))
                     .activation(head.loss().activation()).build(), last);
-            g.inputPreProcessor("out", new CnnToFeedForwardPreProcessor(h, w, outputs));
+            g.inputPreProcessor("out", new GridFlatten(h, w, outputs));
             return;
         }
         g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), from);
         g.addLayer("out", new OutputLayer.Builder(head.loss().function(head.posWeight()))
                 .activation(head.loss().activation()).nIn(channels).nOut(outputs).build(), "pool");
+    }
+
+    /**
+     * The logits of a pooled head ("pool", then the linear layer "out"): the output layer's pre-activation
+     * {@code pool(x)·W + b}, (B, outputs), in inference mode. Unlike the inverse of the output's sigmoid, they keep
+     * their precision where the probabilities round to 0 or 1.
+     *
+     * @throws IllegalArgumentException when the network has no pooled head (a dense head)
+     */
+    static org.nd4j.linalg.api.ndarray.INDArray logits(org.deeplearning4j.nn.graph.ComputationGraph net,
+                                                       org.nd4j.linalg.api.ndarray.INDArray x) {
+        if (net.getVertex("pool") == null || net.getLayer("out") == null || net.getLayer("out").numParams() == 0) {
+            throw new IllegalArgumentException("logits: the network has no pooled head (vertices 'pool' and a linear"
+                    + " 'out')");
+        }
+        org.nd4j.linalg.api.ndarray.INDArray pooled = net.output(List.of("pool"), false,
+                new org.nd4j.linalg.api.ndarray.INDArray[]{x}, null)[0];
+        org.deeplearning4j.nn.api.Layer out = net.getLayer("out");
+        return pooled.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
     }
 
     /**

@@ -8,8 +8,7 @@ import java.util.Arrays;
 
 /**
  * Mean absolute error over all elements: {@code (1/n)·Σ |p − y|} with n the number of elements. Lower is better; the
- * value itself is the error. (PSICOV's MAE8 restricts this to contacts closer than 8 Å; that masking is the
- * caller's job.)
+ * value itself is the error. (PSICOV's MAE8, which restricts the error to long-range contacts, is {@link ContactMae}.)
  *
  * <p>Shapes: predictions and labels the same, any (B, ...) with B ≥ 1.
  */

@@ -24,7 +24,16 @@ public interface Metric {
     /** The kind of task this metric scores (its label shapes): classes, multi-label or dense. */
     OutputKind outputKind();
 
-    /** {@code true} for accuracy, F1, mAP and AUROC; {@code false} for errors (relative L2, MAE, FNR). */
+    /**
+     * Why this metric cannot score a task with {@code numOutputs} outputs on a {@code dims}-dimensional input grid of
+     * {@code inputShape}, beyond its {@link #outputKind()}; null when it can (every metric but {@code mae8}, which
+     * needs one square 2D map).
+     */
+    default String unsuitable(int dims, int numOutputs, int[] inputShape) {
+        return null;
+    }
+
+    /** {@code true} for accuracy, F1, mAP and AUROC; {@code false} for errors (relative L2, MAE, MAE8, FNR). */
     boolean higherIsBetter();
 
     /**

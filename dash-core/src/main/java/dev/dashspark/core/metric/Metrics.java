@@ -5,13 +5,14 @@ import java.util.List;
 /**
  * The metrics by configuration name (ALGORITHM.md §3):
  * {@code accuracy} ({@link Accuracy}), {@code macro-f1} ({@link MacroF1}), {@code map} ({@link MeanAveragePrecision}),
- * {@code auroc} ({@link MeanAuroc}), {@code rel-l2} ({@link RelativeL2}), {@code mae} ({@link MeanAbsoluteError}) and
- * {@code fnr} ({@link FalseNegativeRate}). Names are matched exactly (lower case, no surrounding blanks).
+ * {@code auroc} ({@link MeanAuroc}), {@code rel-l2} ({@link RelativeL2}), {@code mae} ({@link MeanAbsoluteError}),
+ * {@code mae8} ({@link ContactMae}) and {@code fnr} ({@link FalseNegativeRate}). Names are matched exactly (lower case, no surrounding blanks).
  */
 public final class Metrics {
 
     /** The valid names, in the order above. */
-    public static final List<String> NAMES = List.of("accuracy", "macro-f1", "map", "auroc", "rel-l2", "mae", "fnr");
+    public static final List<String> NAMES = List.of("accuracy", "macro-f1", "map", "auroc", "rel-l2", "mae", "mae8",
+            "fnr");
 
     private Metrics() {
     }
@@ -37,6 +38,7 @@ public final class Metrics {
             case "auroc" -> new MeanAuroc();
             case "rel-l2" -> new RelativeL2();
             case "mae" -> new MeanAbsoluteError();
+            case "mae8" -> new ContactMae();
             case "fnr" -> new FalseNegativeRate();
             default -> throw new IllegalArgumentException("metric: unknown metric '" + name + "'; expected one of "
                     + NAMES);

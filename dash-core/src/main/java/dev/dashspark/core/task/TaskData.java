@@ -8,6 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -22,9 +23,13 @@ import java.util.SplittableRandom;
  *
  * <p>The constructor checks what holds for every task: train and test present, validation arrays both present or
  * both absent, each split non-empty, x of rank ≥ 2, the first dimensions of x and y agree within each split, and
- * train and validation have the same per-sample shapes (test may only differ in the spatial size of a dense task,
- * like PSICOV's full-size test maps). The project never selects anything on the test split: when a file
- * has no validation split, {@link #withValidationSplit(double, long)} holds one out of train.
+ * validation and test have train's ranks (they may differ in the spatial size of a dense task, like PSICOV's
+ * full-size maps; {@link #checkAgainst} applies the task's rules). The project never selects anything on the test
+ * split: when a file has no validation split, {@link #withValidationSplit(double, long)} holds one out of train.
+ *
+ * <p>The arrays of a task's {@link TaskExtras} ({@link TaskLayout.Extra}, e.g. {@code ignore_train},
+ * {@code clip_test}) travel in {@code extras}, by array name: each belongs to a split present and has one row per
+ * sample of it; ignore flags have the shape of the split's y, clip ids are (B) or (B, 1).
  *
  * @param xTrain training inputs
  * @param yTrain training labels
@@ -32,9 +37,15 @@ import java.util.SplittableRandom;
  * @param yVal   validation labels, {@code null} exactly when {@code xVal} is
  * @param xTest  test inputs
  * @param yTest  test labels
+ * @param extras the extra arrays by name (empty when none; never {@code null} after construction)
  */
 public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray yVal, INDArray xTest,
-                       INDArray yTest) {
+                       INDArray yTest, Map<String, INDArray> extras) {
+
+    /** A task's arrays without extras. */
+    public TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray yVal, INDArray xTest, INDArray yTest) {
+        this(xTrain, yTrain, xVal, yVal, xTest, yTest, Map.of());
+    }
 
     public TaskData {
         present("x_train", xTrain);
@@ -49,12 +60,33 @@ public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray
         pair("test", xTest, yTest);
         if (xVal != null) {
             pair("val", xVal, yVal);
-            sameSampleShape("x_val", xVal, "x_train", xTrain);
-            sameSampleShape("y_val", yVal, "y_train", yTrain);
+            sameRanks("val", xVal, yVal, xTrain, yTrain);
         }
-        if (xTest.rank() != xTrain.rank() || yTest.rank() != yTrain.rank()) {
-            throw new IllegalArgumentException("x_test/y_test: ranks " + xTest.rank() + "/" + yTest.rank()
-                    + " differ from x_train/y_train ranks " + xTrain.rank() + "/" + yTrain.rank());
+        sameRanks("test", xTest, yTest, xTrain, yTrain);
+        extras = extras == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extras));
+        for (Map.Entry<String, INDArray> e : extras.entrySet()) {
+            String name = e.getKey();
+            if (!TaskLayout.EXTRA_ARRAYS.contains(name)) {
+                throw new IllegalArgumentException("extras: '" + name + "' is not an extra array; expected one of "
+                        + TaskLayout.EXTRA_ARRAYS);
+            }
+            String split = name.substring(name.indexOf('_') + 1);
+            INDArray x = split.equals("train") ? xTrain : split.equals("val") ? xVal : xTest;
+            INDArray y = split.equals("train") ? yTrain : split.equals("val") ? yVal : yTest;
+            INDArray a = e.getValue();
+            if (a == null) {
+                throw new IllegalArgumentException(name + ": must not be null");
+            }
+            if (x == null) {
+                throw new IllegalArgumentException(name + " is given without x_" + split);
+            }
+            boolean fits = name.startsWith("ignore_") ? Arrays.equals(a.shape(), y.shape())
+                    : a.length() == a.size(0) && a.rank() <= 2 && a.size(0) == x.size(0);
+            if (!fits) {
+                throw new IllegalArgumentException(name + ": shape " + Arrays.toString(a.shape()) + " must be "
+                        + (name.startsWith("ignore_") ? "y_" + split + "'s " + Arrays.toString(y.shape())
+                        : "(" + x.size(0) + ") or (" + x.size(0) + ", 1), one clip id per sample of x_" + split));
+            }
         }
     }
 
@@ -82,13 +114,16 @@ public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray
         }
     }
 
-    private static void sameSampleShape(String name, INDArray a, String refName, INDArray ref) {
-        long[] s = Arrays.copyOfRange(a.shape(), 1, a.rank());
-        long[] r = Arrays.copyOfRange(ref.shape(), 1, ref.rank());
-        if (!Arrays.equals(s, r)) {
-            throw new IllegalArgumentException(name + ": shape " + Arrays.toString(a.shape()) + " differs per sample from "
-                    + refName + " shape " + Arrays.toString(ref.shape()));
+    private static void sameRanks(String split, INDArray x, INDArray y, INDArray xTrain, INDArray yTrain) {
+        if (x.rank() != xTrain.rank() || y.rank() != yTrain.rank()) {
+            throw new IllegalArgumentException("x_" + split + "/y_" + split + ": ranks " + x.rank() + "/" + y.rank()
+                    + " differ from x_train/y_train ranks " + xTrain.rank() + "/" + yTrain.rank());
         }
+    }
+
+    /** The array of {@code extra} for {@code split} ({@code train}, {@code val} or {@code test}), or null. */
+    public INDArray extra(TaskLayout.Extra extra, String split) {
+        return extra.splits().contains(split) ? extras.get(extra.array(split)) : null;
     }
 
     /** Whether a validation split is present. */
@@ -185,8 +220,16 @@ public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray
         Holdout h = holdout(fraction, seed);
         int[] train = h.train;
         int[] val = h.val;
+        Map<String, INDArray> split = new LinkedHashMap<>(extras);
+        for (TaskLayout.Extra e : TaskLayout.Extra.values()) {
+            INDArray a = extra(e, "train");
+            if (a != null) {
+                split.put(e.array("train"), rows(a, train));
+                split.put(e.array("val"), rows(a, val));
+            }
+        }
         return new TaskData(rows(xTrain, train), rows(yTrain, train), rows(xTrain, val), rows(yTrain, val), xTest,
-                yTest);
+                yTest, split);
     }
 
     /** The samples {@code idx} of {@code a} along dimension 0, as a new array. */
@@ -201,8 +244,9 @@ public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray
 
     /**
      * Checks the shapes against the task, by the rules a task file's headers are checked by ({@link TaskLayout}):
-     * x (B, C, spatial...) with the declared C and spatial shape (test may differ in its spatial size for dense tasks
-     * only), and y as documented on this record. Label values are the reader's business ({@link TaskDataReader}).
+     * x (B, C, spatial...) with the declared C and spatial shape (validation and test may differ in their spatial
+     * size for dense tasks only), y as documented on this record, and the extra arrays the task's keys need. Values
+     * are the reader's business ({@link TaskDataReader}).
      *
      * @return this, for chaining
      * @throws IllegalArgumentException naming the task, the array, its shape and the expected one
@@ -216,6 +260,8 @@ public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray
                 headers.put(names[i], NpyHeader.of(NpyDtype.FLOAT32, ByteOrder.LITTLE_ENDIAN, false, arrays[i].shape()));
             }
         }
+        extras.forEach((name, a) -> headers.put(name, NpyHeader.of(name.startsWith("clip_") ? NpyDtype.INT64
+                : NpyDtype.FLOAT32, ByteOrder.LITTLE_ENDIAN, false, a.shape())));
         try {
             TaskLayout.check(spec, headers, null, a -> null);
         } catch (DataFileException e) {

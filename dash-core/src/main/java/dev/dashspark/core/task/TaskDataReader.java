@@ -4,6 +4,7 @@ import dev.dashspark.core.io.DataFileException;
 import dev.dashspark.core.io.Npy;
 import dev.dashspark.core.io.NpyHeader;
 import dev.dashspark.core.io.OffHeapFloats;
+import dev.dashspark.core.metric.Clips;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -17,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a task's arrays {@code x_train, y_train, x_test, y_test} and optionally {@code x_val, y_val} ({@link TaskFiles}:
- * an {@code .npz} archive or a directory of {@code .npy} files, on any {@link DataSource}) into {@link TaskData}.
+ * Reads a task's arrays {@code x_train, y_train, x_test, y_test}, optionally {@code x_val, y_val}, and the extra
+ * arrays its keys need ({@link TaskLayout.Extra}) ({@link TaskFiles}: an {@code .npz} archive or a directory of
+ * {@code .npy} files, on any {@link DataSource}) into {@link TaskData}.
  *
  * <p>Order of work: all headers are read and checked against the task first ({@link TaskLayout}: names, dtypes,
  * ranks, shapes, sample counts), so a file that cannot fit the task is refused before any data are read. Then each
@@ -27,7 +29,9 @@ import java.util.Map;
  * <ul>
  *   <li>inputs and dense targets must be finite (NaN, ±∞, or a float64 value beyond float32's range is refused);</li>
  *   <li>class indices must lie in [0, classes); they become one-hot (B, classes);</li>
- *   <li>one-hot and multi-label values must be 0 or 1, one-hot rows must hold exactly one 1.</li>
+ *   <li>one-hot and multi-label values must be 0 or 1, one-hot rows must hold exactly one 1;</li>
+ *   <li>ignore flags must be 0 or 1; clip ids must lie in [0, 2^24), and all samples of a clip must carry the same
+ *       labels.</li>
  * </ul>
  * Every failure, including an unreadable, truncated or corrupt file, is a {@link DataFileException} naming the task,
  * the file and the array, e.g. {@code task 'ecg': data: /data/ecg.npz[y_train]: label 7 of sample 12 is not a class
@@ -105,12 +109,26 @@ public final class TaskDataReader {
                 OffHeapFloats dest = readArray(spec, files, p, allocated);
                 arrays.put(p.array(), dest.array());
             }
+            Map<String, INDArray> extras = new LinkedHashMap<>(arrays);
+            extras.keySet().retainAll(TaskLayout.EXTRA_ARRAYS);
             TaskData data;
             try {
                 data = new TaskData(arrays.get("x_train"), arrays.get("y_train"), arrays.get("x_val"),
-                        arrays.get("y_val"), arrays.get("x_test"), arrays.get("y_test"));
+                        arrays.get("y_val"), arrays.get("x_test"), arrays.get("y_test"), extras);
             } catch (IllegalArgumentException e) {
                 throw new DataFileException(spec.name(), files.container(), null, e.getMessage(), e);
+            }
+            for (String split : TaskLayout.Extra.CLIP.splits()) {
+                INDArray clips = data.extra(TaskLayout.Extra.CLIP, split);
+                if (clips != null) {
+                    String array = TaskLayout.Extra.CLIP.array(split);
+                    try {
+                        Clips.checkLabels(clips, arrays.get("y_" + split), array);
+                    } catch (IllegalArgumentException e) {
+                        throw new DataFileException(spec.name(), files.fileOf(array), array, e.getMessage()
+                                .substring(array.length() + 2), e);
+                    }
+                }
             }
             done = true;
             return data;
@@ -138,6 +156,16 @@ public final class TaskDataReader {
                         file, array);
                 case MULTI_LABEL -> Npy.readFloats(data, h, dest, zeroOrOne(h, file, array, "multi-label targets"),
                         file, array);
+                case IGNORE -> Npy.readFloats(data, h, dest, zeroOrOne(h, file, array, "ignore flags"), file, array);
+                case CLIP_IDS -> Npy.readFloats(data, h, dest, (v, n, first) -> {
+                    for (int i = 0; i < n; i++) {
+                        // float32 rounds monotonically and holds 2^24 exactly: every id ≥ 2^24 reads as ≥ 2^24
+                        if (v[i] < 0 || v[i] >= TaskLayout.MAX_CLIP_ID) {
+                            throw atElement(h, file, array, first + i, "clip id " + (long) v[i] + " at",
+                                    "clip ids must lie in [0, " + TaskLayout.MAX_CLIP_ID + ")");
+                        }
+                    }
+                }, file, array);
                 case CLASS_INDICES -> Npy.readOneHot(data, h, dest, spec.numOutputs(), file, array);
                 case ONE_HOT -> {
                     int[] ones = new int[Math.toIntExact(h.dim(0))];

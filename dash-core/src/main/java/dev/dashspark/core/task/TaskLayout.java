@@ -19,12 +19,18 @@ import java.util.stream.Stream;
  * <p>For a task with C input channels, spatial shape S ({@code L} or {@code H, W}), output kind K and N outputs:
  * <ul>
  *   <li>{@code x_train, y_train, x_test, y_test} are present, {@code x_val} and {@code y_val} both or neither;</li>
- *   <li>x of every split is (B, C, S...), any dtype; a dense task's {@code x_test} may have another spatial size
- *       (PSICOV's full-size test maps);</li>
+ *   <li>x of every split is (B, C, S...), any dtype; a dense task's {@code x_val} and {@code x_test} may have another
+ *       spatial size (PSICOV's full-size maps), unless its targets are normalised per position, and each must suit
+ *       the metric ({@code mae8}: square maps);</li>
  *   <li>y for {@code classes}: class indices (B) or (B, 1) of an integer (or bool) dtype, or one-hot (B, N) of any
  *       dtype; for {@code multi-label}: (B, N); for {@code dense}: (B, N, S...) on the spatial grid of its x;</li>
- *   <li>x and y of a split have the same number of samples B, and B &gt; 0.</li>
+ *   <li>x and y of a split have the same number of samples B, and B &gt; 0;</li>
+ *   <li>with {@code ignore-mask = true}: {@code ignore_<split>} for every split present, the shape of that split's y,
+ *       any dtype, values 0 or 1 (1: the element is ignored);</li>
+ *   <li>with {@code clip-average = true}: the task's own validation split, and {@code clip_val}, {@code clip_test}:
+ *       (B) or (B, 1) of an integer dtype, the clip of each sample, values in [0, 2^24).</li>
  * </ul>
+ * Other arrays, and extra arrays whose key is off, are ignored.
  * A squeezed channel axis ((B, L) for C = 1) is refused, not guessed: the file must hold the task's shape. Each
  * failure is a {@link DataFileException} that names the task, the file, the array, and what was expected against
  * what was found.
@@ -37,11 +43,59 @@ public final class TaskLayout {
     /** Arrays a task file may hold; both or neither. */
     public static final List<String> OPTIONAL = List.of("x_val", "y_val");
 
-    /** The six task arrays: {@link #REQUIRED}, then {@link #OPTIONAL}. */
-    public static final List<String> ARRAYS = Stream.concat(REQUIRED.stream(), OPTIONAL.stream()).toList();
-
     /** The splits, in reading order. */
     static final List<String> SPLITS = List.of("train", "val", "test");
+
+    /** Clip ids are held as float32, which represents every integer below this exactly. */
+    public static final long MAX_CLIP_ID = 1L << 24;
+
+    /** Per-split arrays a task's {@link TaskExtras} need, each named {@code <prefix>_<split>}. */
+    public enum Extra {
+        /** Ignore flags of the labels, for {@code ignore-mask}: every split. */
+        IGNORE("ignore", List.of("train", "val", "test")),
+        /** The clip of each sample, for {@code clip-average}: validation and test, where scores are per clip. */
+        CLIP("clip", List.of("val", "test"));
+
+        private final String prefix;
+        private final List<String> splits;
+
+        Extra(String prefix, List<String> splits) {
+            this.prefix = prefix;
+            this.splits = splits;
+        }
+
+        /** The array of this extra for {@code split}, e.g. {@code ignore_train}. */
+        public String array(String split) {
+            if (!splits.contains(split)) {
+                throw new IllegalArgumentException(prefix + ": no array for split '" + split + "'; splits " + splits);
+            }
+            return prefix + "_" + split;
+        }
+
+        /** The splits that have this array. */
+        public List<String> splits() {
+            return splits;
+        }
+
+        /** Whether {@code spec} needs this extra's arrays. */
+        public boolean neededBy(TaskSpec spec) {
+            return this == IGNORE ? spec.extras().ignoreMask() : spec.extras().clipAverage();
+        }
+    }
+
+    /** Every extra array, by extra then split. */
+    public static final List<String> EXTRA_ARRAYS = Stream.of(Extra.values())
+            .flatMap(e -> e.splits().stream().map(e::array)).toList();
+
+    /** Every array a task file may hold: {@link #REQUIRED}, {@link #OPTIONAL}, then {@link #EXTRA_ARRAYS}. */
+    public static final List<String> ARRAYS = Stream.of(REQUIRED, OPTIONAL, EXTRA_ARRAYS).flatMap(List::stream).toList();
+
+    /**
+     * The task keys these rules read: tasks that agree on them read a file into the same arrays (a cache of read
+     * data may share them).
+     */
+    public static final List<String> SPEC_KEYS = List.of("dims", "channels", "shape", "output", "outputs", "metric",
+            "target-normalization", "clip-average", "ignore-mask");
 
     /** How an array's values become the task's. */
     public enum Role {
@@ -54,7 +108,11 @@ public final class TaskLayout {
         /** Multi-label targets: copied; values 0 or 1. */
         MULTI_LABEL,
         /** Dense targets: copied as float32; every value must be finite. */
-        DENSE
+        DENSE,
+        /** Ignore flags: copied; values 0 or 1. */
+        IGNORE,
+        /** Clip ids: integers in [0, {@link #MAX_CLIP_ID}), held as (B). */
+        CLIP_IDS
     }
 
     /**
@@ -82,10 +140,11 @@ public final class TaskLayout {
     /**
      * Checks the headers of a task file against {@code spec}.
      *
-     * @param headers   the arrays found, by name (arrays other than the six task arrays are ignored)
+     * @param headers   the arrays found, by name (arrays other than the task's are ignored)
      * @param container the file or directory holding them, for errors about missing arrays
      * @param fileOf    the file holding each array (the {@code .npz} itself, or {@code dir/<array>.npy})
-     * @return the plan of every task array present, in the order x_train, y_train, x_val, y_val, x_test, y_test
+     * @return the plan of every array the task reads, split by split (train, val, test), each split's x, y, then its
+     *         extra arrays
      */
     public static Map<String, Plan> check(TaskSpec spec, Map<String, NpyHeader> headers, String container,
                                           Function<String, String> fileOf) throws DataFileException {
@@ -114,6 +173,11 @@ public final class TaskLayout {
                     + (xVal ? "y_val" : "x_val") + " (give both, or neither to hold a validation split out of train)",
                     null);
         }
+        if (spec.extras().clipAverage() && !xVal) {
+            throw new DataFileException(spec.name(), container, null, "clip-average = true needs the task's own"
+                    + " validation split (x_val, y_val, clip_val): chunks of one clip would otherwise land on both sides"
+                    + " of a split held out of train", null);
+        }
         Map<String, Plan> plans = new LinkedHashMap<>();
         for (String split : SPLITS) {
             String xn = "x_" + split;
@@ -134,8 +198,43 @@ public final class TaskLayout {
             }
             plans.put(xn, px);
             plans.put(yn, py);
+            for (Extra e : Extra.values()) {
+                if (e.neededBy(spec) && e.splits().contains(split)) {
+                    String a = e.array(split);
+                    NpyHeader h = headers.get(a);
+                    if (h == null) {
+                        throw new DataFileException(spec.name(), container, null, "missing array " + a + ": "
+                                + needs(e), null);
+                    }
+                    plans.put(a, extra(e, x, y, h, fail(spec, fileOf, a, h)));
+                }
+            }
         }
         return plans;
+    }
+
+    /** What the key of {@code e} needs, for errors. */
+    private static String needs(Extra e) {
+        return e == Extra.IGNORE ? "ignore-mask = true needs ignore_train, ignore_test and, with x_val, ignore_val"
+                : "clip-average = true needs clip_val and clip_test";
+    }
+
+    private static Plan extra(Extra e, NpyHeader x, NpyHeader y, NpyHeader h, Failure f) throws DataFileException {
+        long[] s = h.shape();
+        if (e == Extra.IGNORE) {
+            if (!Arrays.equals(s, y.shape())) {
+                throw f.shape(Arrays.toString(y.shape()) + ", the shape of its labels");
+            }
+            return new Plan(f.array(), h, s, Role.IGNORE);
+        }
+        if (!(s.length == 1 || (s.length == 2 && s[1] == 1)) || s[0] != x.dim(0)) {
+            throw f.shape("[" + x.dim(0) + "] or [" + x.dim(0) + ", 1]: one clip id per sample of its x");
+        }
+        if (!h.dtype().integral()) {
+            throw f.with("clip ids must have an integer dtype, found " + h.dtype().numpyName() + " (shape "
+                    + Arrays.toString(s) + ")");
+        }
+        return new Plan(f.array(), h, new long[]{s[0]}, Role.CLIP_IDS);
     }
 
     /** The checks of one array: {@code with(detail)} builds the error naming the task, file, array and what it holds. */
@@ -157,10 +256,11 @@ public final class TaskLayout {
     private static Plan inputs(TaskSpec spec, String split, NpyHeader x, Failure f) throws DataFileException {
         long[] s = x.shape();
         long[] want = spec.inputShapeFor(-1);
-        boolean anySpatial = split.equals("test") && spec.outputKind() == OutputKind.DENSE;
+        boolean anySpatial = !split.equals("train") && spec.outputKind() == OutputKind.DENSE
+                && spec.targetNormalization() == TargetNormalization.NONE;
         String expected = pretty(want) + " for channels " + spec.inputChannels() + ", shape "
                 + String.join("x", Arrays.stream(spec.inputShape()).mapToObj(Integer::toString).toList())
-                + (anySpatial ? " (any spatial size for the test split of a dense task)" : "");
+                + (anySpatial ? " (any spatial size for the " + split + " split of a dense task)" : "");
         if (s.length != want.length) {
             boolean squeezed = s.length == want.length - 1 && spec.inputChannels() == 1;
             throw f.shape(expected + (squeezed ? "; add the channel axis (numpy: x[:, None])" : ""));
@@ -169,6 +269,11 @@ public final class TaskLayout {
             if (s[i] != want[i] && !(anySpatial && i >= 2 && s[i] > 0)) {
                 throw f.shape(expected);
             }
+        }
+        int[] grid = Arrays.stream(s, 2, s.length).mapToInt(Math::toIntExact).toArray();
+        String misfit = spec.metric().unsuitable(spec.dims(), spec.numOutputs(), grid);
+        if (misfit != null) {
+            throw f.with("shape " + Arrays.toString(s) + ": metric '" + spec.metric().name() + "' " + misfit);
         }
         return new Plan(f.array(), x, s, Role.INPUTS);
     }

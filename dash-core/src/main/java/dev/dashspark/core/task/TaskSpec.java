@@ -30,8 +30,11 @@ import java.util.regex.Pattern;
  * error names the task, the field and the value, e.g. {@code task 'ecg': kernels: kernel size 4 in [3, 4] is even}.
  * Besides each field's own range, the combinations are checked: the loss and metric must suit the output kind
  * ({@code ce} and {@code accuracy}/{@code macro-f1} for classes; {@code bce} and {@code map}/{@code auroc} for
- * multi-label; {@code mse}/{@code rel-l2}/{@code bce} and {@code rel-l2}/{@code mae}/{@code fnr} for dense), the
- * backbone the dimensionality ({@code resnet1d} in 1D, {@code wrn} in 2D), and a synthetic generator's layout the
+ * multi-label; {@code mse}/{@code rel-l2}/{@code bce} and {@code rel-l2}/{@code mae}/{@code mae8}/{@code fnr} for
+ * dense; {@code mae8} also needs one output on a square 2D grid), the backbone the dimensionality ({@code resnet1d}
+ * in 1D, {@code wrn} in 2D), the {@link TaskExtras extras} the task ({@code crop-flip} 2D inputs of a classes or
+ * multi-label task, {@code augment-fill} one value or one per channel, {@code clip-average} multi-label outputs,
+ * {@code ignore-mask} dense outputs with loss {@code bce} or {@code mse}), and a synthetic generator's layout the
  * declared shapes.
  *
  * @param name            task name: letters, digits, {@code _} and {@code -}
@@ -56,6 +59,8 @@ import java.util.regex.Pattern;
  * @param hpoGrid         the task's hyperparameter grid ({@code reference} unless the task names another; the
  *                        reference gives PSICOV, Cosmic and FSD50K {@code reference-small})
  * @param targetNormalization how dense targets are normalised for training ({@code none} unless the task says)
+ * @param extras          the task-specific processing (keys {@code augment}, {@code augment-fill},
+ *                        {@code clip-average}, {@code ignore-mask}; {@link TaskExtras#NONE} unless the task sets them)
  * @param dataPath        path of an {@code .npz} file or a directory of {@code .npy} files; {@code null} for
  *                        synthetic tasks or when not yet configured
  * @param synthetic       name of a {@link SyntheticTasks} generator, or {@code null}
@@ -64,8 +69,8 @@ import java.util.regex.Pattern;
 public record TaskSpec(String name, int dims, int inputChannels, int[] inputShape, OutputKind outputKind,
                        int numOutputs, Loss loss, Metric metric, BackboneType backbone, int[] kernels, int[] dilations,
                        int batchSize, int searchEpochs, int hpoEpochs, int retrainEpochs, double gradScale,
-                       double posWeight, HpoGrid hpoGrid, TargetNormalization targetNormalization, String dataPath,
-                       String synthetic, Map<String, String> syntheticParams) {
+                       double posWeight, HpoGrid hpoGrid, TargetNormalization targetNormalization, TaskExtras extras,
+                       String dataPath, String synthetic, Map<String, String> syntheticParams) {
 
     /** The default α-gradient scale (docs/algorithm.md, "Search"). */
     public static final double DEFAULT_GRAD_SCALE = 100.0;
@@ -73,10 +78,11 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
     /** Keys understood by {@link #fromProperties}; {@code synthetic.<param>} keys come on top. */
     public static final List<String> KEYS = List.of("dims", "channels", "shape", "output", "outputs", "loss",
             "metric", "backbone", "kernels", "dilations", "batch", "search-epochs", "hpo-epochs", "retrain-epochs",
-            "grad-scale", "pos-weight", "hpo-grid", "target-normalization", "data", "synthetic");
+            "grad-scale", "pos-weight", "hpo-grid", "target-normalization", "augment", "augment-fill", "clip-average",
+            "ignore-mask", "data", "synthetic");
 
     private static final Set<String> OPTIONAL_KEYS = Set.of("grad-scale", "pos-weight", "hpo-grid",
-            "target-normalization", "data", "synthetic");
+            "target-normalization", "augment", "augment-fill", "clip-average", "ignore-mask", "data", "synthetic");
     private static final String SYNTHETIC_PREFIX = "synthetic.";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -123,6 +129,10 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
             throw new IllegalArgumentException(at + "metric: '" + metric.name() + "' does not suit output "
                     + outputKind.configName() + "; expected one of " + Metrics.namesFor(outputKind));
         }
+        String misfit = metric.unsuitable(dims, numOutputs, inputShape);
+        if (misfit != null) {
+            throw new IllegalArgumentException(at + "metric: '" + metric.name() + "' " + misfit);
+        }
         if (backbone == null) {
             throw new IllegalArgumentException(at + "backbone: must not be null");
         }
@@ -141,6 +151,7 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
             throw new IllegalArgumentException(at + "target-normalization: '" + targetNormalization
                     + "' applies to dense outputs only, not " + outputKind.configName());
         }
+        checkExtras(at, extras, dims, inputChannels, outputKind, loss);
         try {
             SearchSpace space = SearchSpace.of(kernels, dilations);
             kernels = space.kernels();
@@ -191,6 +202,45 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
         }
     }
 
+    /** A task without extras ({@link TaskExtras#NONE}). */
+    public TaskSpec(String name, int dims, int inputChannels, int[] inputShape, OutputKind outputKind, int numOutputs,
+                    Loss loss, Metric metric, BackboneType backbone, int[] kernels, int[] dilations, int batchSize,
+                    int searchEpochs, int hpoEpochs, int retrainEpochs, double gradScale, double posWeight,
+                    HpoGrid hpoGrid, TargetNormalization targetNormalization, String dataPath, String synthetic,
+                    Map<String, String> syntheticParams) {
+        this(name, dims, inputChannels, inputShape, outputKind, numOutputs, loss, metric, backbone, kernels, dilations,
+                batchSize, searchEpochs, hpoEpochs, retrainEpochs, gradScale, posWeight, hpoGrid, targetNormalization,
+                TaskExtras.NONE, dataPath, synthetic, syntheticParams);
+    }
+
+    /** The extras must suit the task: each key names what it applies to. */
+    private static void checkExtras(String at, TaskExtras extras, int dims, int channels, OutputKind kind, Loss loss) {
+        if (extras == null) {
+            throw new IllegalArgumentException(at + "extras: must not be null (TaskExtras.NONE for none)");
+        }
+        String misfit = extras.augment().unsuitable(dims, kind);
+        if (misfit != null) {
+            throw new IllegalArgumentException(at + "augment: '" + extras.augment() + "' " + misfit);
+        }
+        double[] fill = extras.augmentFill();
+        if (!extras.defaultFill() && extras.augment() == Augmentation.NONE) {
+            throw new IllegalArgumentException(at + "augment-fill: " + join(fill) + " applies with an augmentation only"
+                    + " (augment is 'none')");
+        }
+        if (fill.length != 1 && fill.length != channels) {
+            throw new IllegalArgumentException(at + "augment-fill: " + fill.length + " values " + join(fill) + " for "
+                    + channels + " input channels; give one value, or one per channel");
+        }
+        if (extras.clipAverage() && kind != OutputKind.MULTI_LABEL) {
+            throw new IllegalArgumentException(at + "clip-average: true applies to output multi-label only (chunk"
+                    + " logits averaged per clip), not " + kind.configName());
+        }
+        if (extras.ignoreMask() && (kind != OutputKind.DENSE || (loss != Loss.BCE && loss != Loss.MSE))) {
+            throw new IllegalArgumentException(at + "ignore-mask: true applies to output dense with loss bce or mse"
+                    + " (an element-wise loss), not output " + kind.configName() + " with loss " + loss);
+        }
+    }
+
     private static void positive(String at, String field, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(at + field + ": " + value + " must be > 0");
@@ -207,6 +257,8 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
      * batch = B                    search-epochs = E            hpo-epochs = E               retrain-epochs = E
      * grad-scale = 100 (optional)  pos-weight = 1 (optional)    hpo-grid = reference | reference-small | lr (optional)
      * target-normalization = none | per-position (optional)
+     * augment = none | crop-flip (optional)                    augment-fill = v | v1,...,vC (optional, default 0)
+     * clip-average = false | true (optional)                   ignore-mask = false | true (optional)
      * data = path (optional)       synthetic = name (optional)  synthetic.&lt;param&gt; = value
      * </pre>
      * Unknown keys, missing required keys and unparsable values are rejected naming the task and the key.
@@ -246,6 +298,13 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
         HpoGrid grid = parse(at, () -> HpoGrid.parse(p.getOrDefault("hpo-grid", HpoGrid.REFERENCE.configName())));
         TargetNormalization norm = parse(at, () -> TargetNormalization.parse(
                 p.getOrDefault("target-normalization", TargetNormalization.NONE.configName())));
+        Augmentation augment = parse(at, () -> Augmentation.parse(p.getOrDefault("augment",
+                Augmentation.NONE.configName())));
+        double[] fill = p.containsKey("augment-fill") ? numbers(at, "augment-fill", p.get("augment-fill"))
+                : new double[]{0};
+        boolean clipAverage = bool(at, p, "clip-average");
+        boolean ignoreMask = bool(at, p, "ignore-mask");
+        TaskExtras extras = parse(at, () -> new TaskExtras(augment, fill, clipAverage, ignoreMask));
         double gradScale = DEFAULT_GRAD_SCALE;
         if (p.containsKey("grad-scale")) {
             try {
@@ -266,8 +325,8 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
                 integer(at, p, "outputs"), loss, metric, backbone,
                 list(at, "kernels", p.get("kernels")), list(at, "dilations", p.get("dilations")),
                 integer(at, p, "batch"), integer(at, p, "search-epochs"), integer(at, p, "hpo-epochs"),
-                integer(at, p, "retrain-epochs"), gradScale, posWeight, grid, norm, p.get("data"), p.get("synthetic"),
-                params);
+                integer(at, p, "retrain-epochs"), gradScale, posWeight, grid, norm, extras, p.get("data"),
+                p.get("synthetic"), params);
     }
 
     /** {@code parser}'s value, its error prefixed by the task. */
@@ -304,6 +363,18 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
         if (targetNormalization != TargetNormalization.NONE) {
             p.put("target-normalization", targetNormalization.configName());
         }
+        if (extras.augment() != Augmentation.NONE) {
+            p.put("augment", extras.augment().configName());
+        }
+        if (!extras.defaultFill()) {
+            p.put("augment-fill", join(extras.augmentFill()));
+        }
+        if (extras.clipAverage()) {
+            p.put("clip-average", "true");
+        }
+        if (extras.ignoreMask()) {
+            p.put("ignore-mask", "true");
+        }
         if (dataPath != null) {
             p.put("data", dataPath);
         }
@@ -318,7 +389,7 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
     public TaskSpec withDataPath(String path) {
         return new TaskSpec(name, dims, inputChannels, inputShape, outputKind, numOutputs, loss, metric, backbone,
                 kernels, dilations, batchSize, searchEpochs, hpoEpochs, retrainEpochs, gradScale, posWeight, hpoGrid,
-                targetNormalization, path, synthetic, syntheticParams);
+                targetNormalization, extras, path, synthetic, syntheticParams);
     }
 
     /** The DASH search space K × D of every searchable convolution of this task. */
@@ -361,7 +432,7 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
                 && batchSize == t.batchSize && searchEpochs == t.searchEpochs && hpoEpochs == t.hpoEpochs
                 && retrainEpochs == t.retrainEpochs && Double.compare(gradScale, t.gradScale) == 0
                 && Double.compare(posWeight, t.posWeight) == 0 && hpoGrid == t.hpoGrid
-                && targetNormalization == t.targetNormalization
+                && targetNormalization == t.targetNormalization && extras.equals(t.extras)
                 && Objects.equals(dataPath, t.dataPath) && Objects.equals(synthetic, t.synthetic)
                 && syntheticParams.equals(t.syntheticParams);
     }
@@ -370,8 +441,8 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
     public int hashCode() {
         return Objects.hash(name, dims, inputChannels, Arrays.hashCode(inputShape), outputKind, numOutputs, loss,
                 metric.name(), backbone, Arrays.hashCode(kernels), Arrays.hashCode(dilations), batchSize, searchEpochs,
-                hpoEpochs, retrainEpochs, gradScale, posWeight, hpoGrid, targetNormalization, dataPath, synthetic,
-                syntheticParams);
+                hpoEpochs, retrainEpochs, gradScale, posWeight, hpoGrid, targetNormalization, extras, dataPath,
+                synthetic, syntheticParams);
     }
 
     @Override
@@ -420,5 +491,33 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
 
     private static String join(int[] v) {
         return String.join(",", Arrays.stream(v).mapToObj(Integer::toString).toList());
+    }
+
+    private static String join(double[] v) {
+        return String.join(",", Arrays.stream(v).mapToObj(Double::toString).toList());
+    }
+
+    private static double[] numbers(String at, String key, String v) {
+        String[] parts = v.split(",", -1);
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(at + key + ": '" + v + "' is not a comma-separated list of numbers",
+                        e);
+            }
+        }
+        return out;
+    }
+
+    /** An optional {@code true | false} key, false when absent. */
+    private static boolean bool(String at, Map<String, String> p, String key) {
+        String v = p.getOrDefault(key, "false");
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(at + key + ": '" + v + "' is not true or false");
+        };
     }
 }

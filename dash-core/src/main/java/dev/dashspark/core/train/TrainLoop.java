@@ -4,7 +4,6 @@ import dev.dashspark.core.layer.AggConvLayerImpl;
 import dev.dashspark.core.layer.AggConvParamInitializer;
 import dev.dashspark.core.layer.ChannelBatchNormImpl;
 import dev.dashspark.core.layer.ChannelBatchNormParamInitializer;
-import dev.dashspark.core.metric.Metric;
 import org.deeplearning4j.nn.api.Trainable;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -78,13 +77,17 @@ public final class TrainLoop {
      * One optimisation step; returns the minibatch loss. A thread that was interrupted (a trial cancelled by its
      * sweep, e.g. at its timeout) stops here with a {@link java.util.concurrent.CancellationException}, before any
      * work, and keeps its interrupt flag.
+     *
+     * @param labelMask per-element weights of the loss aligned with y (0 leaves an element out), or null for none
      */
-    public static double step(ComputationGraph net, INDArray x, INDArray y, StepOptions o, int epoch) {
+    public static double step(ComputationGraph net, INDArray x, INDArray y, INDArray labelMask, StepOptions o,
+                              int epoch) {
         if (Thread.currentThread().isInterrupted()) {
             throw new java.util.concurrent.CancellationException("interrupted: the trial was cancelled");
         }
         net.setInputs(x);
         net.setLabels(y);
+        net.setLayerMaskArrays(null, labelMask == null ? null : new INDArray[]{labelMask});
         net.computeGradientAndScore();
         double loss = net.score();
         Gradient g = net.gradient();
@@ -143,6 +146,11 @@ public final class TrainLoop {
 
     /** Predictions of the network in batches (inference mode). */
     public static INDArray predict(ComputationGraph net, INDArray x, int batch) {
+        return predict(x, batch, part -> net.output(false, part)[0]);
+    }
+
+    /** {@code forward} of x in batches of {@code batch} rows, the results concatenated along the first axis. */
+    public static INDArray predict(INDArray x, int batch, java.util.function.UnaryOperator<INDArray> forward) {
         List<INDArray> parts = new ArrayList<>();
         long n = x.size(0);
         for (long from = 0; from < n; from += batch) {
@@ -152,14 +160,8 @@ public final class TrainLoop {
             for (int d = 1; d < x.rank(); d++) {
                 idx[d] = NDArrayIndex.all();
             }
-            parts.add(net.output(false, x.get(idx).dup('c'))[0].dup());
+            parts.add(forward.apply(x.get(idx).dup('c')).dup());
         }
         return Nd4j.concat(0, parts.toArray(new INDArray[0]));
-    }
-
-    /** The metric's value of the network on (x, y), predictions mapped by {@code decode} first. */
-    public static double evaluate(ComputationGraph net, INDArray x, INDArray y, int batch, Metric metric,
-                                  java.util.function.UnaryOperator<INDArray> decode) {
-        return metric.compute(decode.apply(predict(net, x, batch)), y);
     }
 }

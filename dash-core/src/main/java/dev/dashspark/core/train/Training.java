@@ -27,16 +27,48 @@ public final class Training {
     }
 
     /**
-     * Runs epoch {@code epoch} (0-based) of a stage: {@code int(fraction·n) + 1} shuffled minibatches of
-     * {@code batch} rows of (x, y) (all n when fraction ≥ 1), one {@link TrainLoop#step} each. Returns the mean loss.
+     * Changes the inputs of one training minibatch (an augmentation), drawing what it needs from {@code rng}, the
+     * epoch's generator; returns the new inputs.
+     */
+    @FunctionalInterface
+    public interface Augmenter {
+        INDArray apply(INDArray x, SplittableRandom rng);
+    }
+
+    /**
+     * What a stage trains on.
      *
-     * @param index the rows of x and y that make up the training set (n = its length), or null for all of them: a
-     *              validation split held out of train needs no copy of the rest
+     * @param x         inputs
+     * @param y         labels, flattened as the network's output
+     * @param index     the rows of x and y that make up the training set, or null for all of them: a validation
+     *                  split held out of train needs no copy of the rest
+     * @param ignore    per-element ignore flags aligned with y (1: the element is left out of the loss), or null
+     * @param augmenter the minibatch augmentation, or null for none
+     */
+    public record Examples(INDArray x, INDArray y, int[] index, INDArray ignore, Augmenter augmenter) {
+        /** Plain examples: every row, no ignore flags, no augmentation. */
+        public Examples(INDArray x, INDArray y) {
+            this(x, y, null, null, null);
+        }
+
+        /** The number of training rows. */
+        public long size() {
+            return index == null ? x.size(0) : index.length;
+        }
+    }
+
+    /**
+     * Runs epoch {@code epoch} (0-based) of a stage: {@code int(fraction·n) + 1} shuffled minibatches of
+     * {@code batch} rows of the examples (all n when fraction ≥ 1), one {@link TrainLoop#step} each. Returns the
+     * mean loss. Each minibatch's inputs go through the examples' augmenter, which draws from the epoch's generator
+     * after the batches are drawn (so the batches do not depend on it); its ignored label elements are masked out of
+     * the loss.
+     *
      * @param stage the stage's name, for the {@link Diverged} message
      * @throws Diverged when a minibatch loss is NaN or infinite
      */
-    public static double epoch(ComputationGraph net, INDArray x, INDArray y, int[] index, int batch, double fraction,
-                               TrainLoop.StepOptions o, int epoch, long stageSeed, String stage) {
+    public static double epoch(ComputationGraph net, Examples data, int batch, double fraction, TrainLoop.StepOptions o,
+                               int epoch, long stageSeed, String stage) {
         long seed = epochSeed(stageSeed, epoch);
         SplittableRandom rng = new SplittableRandom(seed);
         Nd4j.getRandom().setSeed(rng.nextLong());
@@ -48,13 +80,19 @@ public final class Training {
         net.getConfiguration().setEpochCount(epoch);
         double sum = 0;
         int n = 0;
-        for (int[] idx : TrainLoop.batches(index == null ? x.size(0) : index.length, batch, fraction, rng)) {
+        int[] index = data.index();
+        for (int[] idx : TrainLoop.batches(data.size(), batch, fraction, rng)) {
             if (index != null) {
                 for (int i = 0; i < idx.length; i++) {
                     idx[i] = index[idx[i]];
                 }
             }
-            double loss = TrainLoop.step(net, TrainLoop.rows(x, idx), TrainLoop.rows(y, idx), o, epoch);
+            INDArray x = TrainLoop.rows(data.x(), idx);
+            if (data.augmenter() != null) {
+                x = data.augmenter().apply(x, rng);
+            }
+            INDArray keep = data.ignore() == null ? null : TrainLoop.rows(data.ignore(), idx).rsubi(1.0);
+            double loss = TrainLoop.step(net, x, TrainLoop.rows(data.y(), idx), keep, o, epoch);
             if (!Double.isFinite(loss)) {
                 throw new Diverged(stage, epoch + 1, loss);
             }

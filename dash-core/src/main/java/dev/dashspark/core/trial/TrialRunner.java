@@ -7,6 +7,7 @@ import dev.dashspark.core.metric.Metric;
 import dev.dashspark.core.task.OutputKind;
 import dev.dashspark.core.task.TargetNormalization;
 import dev.dashspark.core.task.TaskData;
+import dev.dashspark.core.task.TaskLayout;
 import dev.dashspark.core.task.TaskSpec;
 import dev.dashspark.core.train.Diverged;
 import dev.dashspark.core.train.LrSchedules;
@@ -90,17 +91,28 @@ public final class TrialRunner {
         this.checkpoints = checkpoints;
     }
 
-    /** The data as the networks see them: FLOAT, 1D inputs as [N, C, L, 1], dense labels flattened to (N, n). */
-    private TrialContext.Split split(INDArray x, INDArray y, int[] index) {
+    /**
+     * The data as the networks see them: FLOAT, 1D inputs as [N, C, L, 1], dense labels (and their ignore flags)
+     * flattened to (N, n); {@code ignore} and {@code clips} may be null.
+     */
+    private TrialContext.Split split(INDArray x, INDArray y, INDArray ignore, INDArray clips, int[] index) {
         INDArray xf = x.castTo(DataType.FLOAT);
         if (spec.dims() == 1 && xf.rank() == 3) {
             xf = xf.reshape('c', xf.size(0), xf.size(1), xf.size(2), 1);
         }
+        return new TrialContext.Split(xf, labels(y), index, ignore == null ? null : labels(ignore),
+                clips == null ? null : clips.reshape(clips.length()));
+    }
+
+    /** Labels (or flags aligned with them) as the network's output: FLOAT, dense ones flattened to (N, n). */
+    private INDArray labels(INDArray y) {
         INDArray yf = y.castTo(DataType.FLOAT);
-        if (spec.outputKind() == OutputKind.DENSE) {
-            yf = yf.reshape('c', yf.size(0), yf.length() / yf.size(0));
-        }
-        return new TrialContext.Split(xf, yf, index);
+        return spec.outputKind() == OutputKind.DENSE ? yf.reshape('c', yf.size(0), yf.length() / yf.size(0)) : yf;
+    }
+
+    /** Rows {@code idx} of {@code a}, or null when {@code a} is. */
+    private static INDArray rowsOf(INDArray a, int[] idx) {
+        return a == null ? null : TrainLoop.rows(a, idx);
     }
 
     /** Per-position (σ + 1e-5, μ) of the training targets, the reference's UnitGaussianNormalizer. */
@@ -118,18 +130,21 @@ public final class TrialRunner {
     private TrialContext context(TaskData d, long splitSeed) {
         TrialContext.Split train;
         TrialContext.Split val;
+        INDArray ignoreTrain = d.extra(TaskLayout.Extra.IGNORE, "train");
         if (d.hasValidation()) {
-            train = split(d.xTrain(), d.yTrain(), null);
-            val = split(d.xVal(), d.yVal(), null);
+            train = split(d.xTrain(), d.yTrain(), ignoreTrain, null, null);
+            val = split(d.xVal(), d.yVal(), d.extra(TaskLayout.Extra.IGNORE, "val"), d.extra(TaskLayout.Extra.CLIP, "val"),
+                    null);
         } else {
             TaskData.Holdout h = d.holdout(options.validationFraction(), splitSeed);
-            train = split(d.xTrain(), d.yTrain(), h.train());
+            train = split(d.xTrain(), d.yTrain(), ignoreTrain, null, h.train());
             int[] v = h.val();
-            val = split(TrainLoop.rows(d.xTrain(), v), TrainLoop.rows(d.yTrain(), v), null);
+            val = split(TrainLoop.rows(d.xTrain(), v), TrainLoop.rows(d.yTrain(), v), rowsOf(ignoreTrain, v), null, null);
         }
         INDArray[] decoder = spec.targetNormalization() == TargetNormalization.PER_POSITION ? decoder(train.labels()) : null;
         return new TrialContext(spec, options, metric, progress, checkpoints, train, val,
-                split(d.xTest(), d.yTest(), null), decoder);
+                split(d.xTest(), d.yTest(), d.extra(TaskLayout.Extra.IGNORE, "test"), d.extra(TaskLayout.Extra.CLIP, "test"),
+                        null), decoder);
     }
 
     /** A context without data, for building networks outside a run (benchmarks, tests). */

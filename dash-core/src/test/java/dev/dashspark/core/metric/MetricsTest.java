@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link Metrics#parse}: the seven names round-trip, anything else is rejected listing them; error direction. */
+/** {@link Metrics#parse}: the eight names round-trip, anything else is rejected listing them; error direction. */
 class MetricsTest {
 
     @Test
     void everyNameParsesToTheMetricOfThatName() {
-        assertEquals(List.of("accuracy", "macro-f1", "map", "auroc", "rel-l2", "mae", "fnr"), Metrics.NAMES);
+        assertEquals(List.of("accuracy", "macro-f1", "map", "auroc", "rel-l2", "mae", "mae8", "fnr"), Metrics.NAMES);
         for (String name : Metrics.NAMES) {
             assertEquals(name, Metrics.parse(name).name());
         }
@@ -27,7 +27,7 @@ class MetricsTest {
         for (String bad : new String[]{"f1", "MAP", " map", "acc", "", "rel_l2"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Metrics.parse(bad), bad);
             assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
-            assertTrue(e.getMessage().contains("[accuracy, macro-f1, map, auroc, rel-l2, mae, fnr]"), e.getMessage());
+            assertTrue(e.getMessage().contains("[accuracy, macro-f1, map, auroc, rel-l2, mae, mae8, fnr]"), e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> Metrics.parse(null));
     }
@@ -35,7 +35,7 @@ class MetricsTest {
     @Test
     void directionAndErrorOfEachMetric() {
         Map<String, Boolean> higher = Map.of("accuracy", true, "macro-f1", true, "map", true, "auroc", true,
-                "rel-l2", false, "mae", false, "fnr", false);
+                "rel-l2", false, "mae", false, "mae8", false, "fnr", false);
         for (String name : Metrics.NAMES) {
             Metric m = Metrics.parse(name);
             assertEquals(higher.get(name), m.higherIsBetter(), name);

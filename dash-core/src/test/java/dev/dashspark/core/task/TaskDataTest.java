@@ -60,8 +60,8 @@ class TaskDataTest {
                 Nd4j.zeros(4, 1, 8), Nd4j.zeros(4, 2), Nd4j.zeros(2, 1, 8), null, Nd4j.zeros(2, 1, 8), Nd4j.zeros(2, 2)));
         assertEquals("x_val is given without y_val", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TaskData(Nd4j.zeros(4, 1, 8), Nd4j.zeros(4, 2),
-                Nd4j.zeros(2, 1, 9), Nd4j.zeros(2, 2), Nd4j.zeros(2, 1, 8), Nd4j.zeros(2, 2)));
-        assertEquals("x_val: shape [2, 1, 9] differs per sample from x_train shape [4, 1, 8]", e.getMessage());
+                Nd4j.zeros(2, 1, 9, 1), Nd4j.zeros(2, 2), Nd4j.zeros(2, 1, 8), Nd4j.zeros(2, 2)));
+        assertEquals("x_val/y_val: ranks 4/2 differ from x_train/y_train ranks 3/2", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TaskData(
                 Nd4j.zeros(4, 1, 8), Nd4j.zeros(4, 2), null, null, Nd4j.zeros(2, 1, 8), Nd4j.zeros(3, 2)));
         assertTrue(e.getMessage().startsWith("x_test has 2 samples"), e.getMessage());
