@@ -89,6 +89,7 @@ public final class TrainLoop {
         net.setLabels(y);
         net.setLayerMaskArrays(null, labelMask == null ? null : new INDArray[]{labelMask});
         net.computeGradientAndScore();
+        net.clearLayerMaskArrays(); // the output layer would otherwise apply it to later predictions
         double loss = net.score();
         Gradient g = net.gradient();
         long b = x.size(0);

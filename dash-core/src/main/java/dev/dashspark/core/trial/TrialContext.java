@@ -110,7 +110,7 @@ public record TrialContext(TaskSpec spec, TrialRunner.Options options, Metric me
                 y = y.mul(keep);
             }
             if (spec.outputKind() == OutputKind.DENSE) {
-                long[] grid = s.x().shape();
+                long[] grid = s.x().shape().clone();
                 grid[1] = spec.numOutputs();
                 p = p.reshape('c', grid);
                 y = y.reshape('c', grid);
