@@ -19,7 +19,7 @@ import java.util.Map;
  * The arrays of one task's data, wherever a {@link DataSource} reaches: an {@code .npz} archive ({@link #npz}) or a
  * directory of {@code <array>.npy} files ({@link #npyDirectory}). {@link #headers()} reads only what describes the
  * arrays (the zip directory and each array's header: a few small reads); {@link #data} then streams one array's
- * data. Only the six task arrays ({@link TaskLayout#REQUIRED}, {@link TaskLayout#OPTIONAL}) are looked at.
+ * data. Only the task arrays ({@link TaskLayout#ARRAYS}: the six split arrays and the extras' arrays) are looked at.
  *
  * <p>Sizes are checked against the bytes present before anything is read in bulk: an {@code .npy} file must be
  * exactly as long as its header says (header plus data), an archive entry exactly as large

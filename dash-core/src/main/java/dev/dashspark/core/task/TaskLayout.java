@@ -91,11 +91,12 @@ public final class TaskLayout {
     public static final List<String> ARRAYS = Stream.of(REQUIRED, OPTIONAL, EXTRA_ARRAYS).flatMap(List::stream).toList();
 
     /**
-     * The task keys these rules read: tasks that agree on them read a file into the same arrays (a cache of read
-     * data may share them).
+     * The task keys that decide which arrays are read and how they are converted: tasks that agree on them read a
+     * file into the same arrays (a cache of read data may share them; the other rules, such as the metric's, are
+     * checked per task).
      */
-    public static final List<String> SPEC_KEYS = List.of("dims", "channels", "shape", "output", "outputs", "metric",
-            "target-normalization", "clip-average", "ignore-mask");
+    public static final List<String> SPEC_KEYS = List.of("dims", "channels", "shape", "output", "outputs",
+            "clip-average", "ignore-mask");
 
     /** How an array's values become the task's. */
     public enum Role {

@@ -252,7 +252,7 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
      * <pre>
      * dims = 1 | 2                 channels = C                 shape = L | HxW (e.g. 1000, 16x52)
      * output = classes | multi-label | dense                    outputs = N
-     * loss = ce | bce | mse | rel-l2                            metric = accuracy | macro-f1 | map | auroc | rel-l2 | mae | fnr
+     * loss = ce | bce | mse | rel-l2                            metric = accuracy | macro-f1 | map | auroc | rel-l2 | mae | mae8 | fnr
      * backbone = resnet1d | wrn    kernels = 3,5,7              dilations = 1,3,7
      * batch = B                    search-epochs = E            hpo-epochs = E               retrain-epochs = E
      * grad-scale = 100 (optional)  pos-weight = 1 (optional)    hpo-grid = reference | reference-small | lr (optional)

@@ -33,7 +33,7 @@ class TaskConfigTest {
                 {"ninapro", 2, 1, new int[]{16, 52}, 18, 128, 100.0, "accuracy"},
                 {"fsd50k", 2, 1, new int[]{96, 102}, 200, 128, 100.0, "map"},
                 {"darcy", 2, 3, new int[]{85, 85}, 1, 10, 100.0, "rel-l2"},
-                {"psicov", 2, 57, new int[]{128, 128}, 1, 8, 100.0, "mae"},
+                {"psicov", 2, 57, new int[]{128, 128}, 1, 8, 100.0, "mae8"},
                 {"cosmic", 2, 1, new int[]{128, 128}, 1, 4, 1000.0, "fnr"},
                 {"ecg", 1, 1, new int[]{1000}, 4, 1024, 100.0, "macro-f1"},
                 {"satellite", 1, 1, new int[]{46}, 24, 256, 100.0, "accuracy"},
@@ -73,6 +73,19 @@ class TaskConfigTest {
             assertEquals(expected, tasks.get(n).hpoGrid(), n);
             assertEquals(n.equals("darcy") ? TargetNormalization.PER_POSITION : TargetNormalization.NONE,
                     tasks.get(n).targetNormalization(), n + ": only Darcy's targets are standardised (UnitGaussianNormalizer)");
+            // the reference's task-specific processing: CIFAR-100's crop and flip, FSD50K's clip averages, Cosmic's
+            // ignore maps (PSICOV's MAE8 is its metric, above)
+            TaskExtras x = tasks.get(n).extras();
+            assertEquals(n.equals("cifar100") ? Augmentation.CROP_FLIP : Augmentation.NONE, x.augment(), n);
+            assertEquals(n.equals("fsd50k"), x.clipAverage(), n);
+            assertEquals(n.equals("cosmic"), x.ignoreMask(), n);
+        }
+        // black after the reference's CIFAR-100 normalisation: (0 − mean) / std per channel
+        double[] mean = {0.5071, 0.4867, 0.4408};
+        double[] std = {0.2675, 0.2565, 0.2761};
+        double[] fill = tasks.get("cifar100").extras().augmentFill();
+        for (int c = 0; c < 3; c++) {
+            assertEquals(-mean[c] / std[c], fill[c], 1e-4, "channel " + c);
         }
         assertEquals(271, tasks.get("ecg").searchSpace().span());
         assertEquals(43, tasks.get("ninapro").searchSpace().span());

@@ -1,6 +1,7 @@
 package dev.dashspark.spark.data;
 
 import dev.dashspark.core.task.TaskData;
+import dev.dashspark.core.task.TaskLayout;
 import dev.dashspark.core.task.TaskSpec;
 import org.apache.hadoop.conf.Configuration;
 
@@ -21,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * file once rather than once each.
  *
  * <p><b>Key.</b> For a task read from files, the identity of the data as stored ({@link TaskDataLoader#identity}:
- * qualified path, length and modification time of each file) plus the declarations the reader's conversion depends
- * on (dims, channels, shape, output kind, outputs): so every setting of a task (settings override kernels, budgets,
+ * qualified path, length and modification time of each file) plus the declarations that decide which arrays are read
+ * and how ({@link TaskLayout#SPEC_KEYS}: dims, channels, shape, output kind, outputs, and the extras that add arrays):
+ * so every setting of a task (settings override kernels, budgets,
  * batch size, never these) shares one copy, two tasks over the same file with the same layout share it too, and a
  * file rewritten in place is read again. For a synthetic task, its properties and the seed, since its data are a
  * function of both. Real data do not depend on the seed: a trial holds its validation split out of the shared arrays
@@ -219,8 +221,7 @@ public final class DatasetCache {
      */
     record Key(String data, Map<String, String> layout, Long seed, String label) {
         /** The spec keys the reader's conversion depends on. */
-        static final java.util.List<String> LAYOUT_KEYS = java.util.List.of("dims", "channels", "shape", "output",
-                "outputs");
+        static final java.util.List<String> LAYOUT_KEYS = TaskLayout.SPEC_KEYS;
 
         static Key of(TaskSpec spec, long seed, Configuration conf) throws IOException {
             Objects.requireNonNull(spec, "spec");

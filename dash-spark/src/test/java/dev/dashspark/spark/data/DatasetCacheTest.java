@@ -80,6 +80,7 @@ class DatasetCacheTest {
                 "hpo-epochs", "2", "retrain-epochs", "2", "grad-scale", "10"));
         assertSame(d1, cache.get(otherSetting, 0, conf), "another batch size, search space and budget: one copy");
         assertSame(d1, cache.get(TaskFixtures.spec("renamed", a.dataPath()), 0, conf), "another task, same file");
+        assertSame(d1, cache.get(with(a, Map.of("metric", "macro-f1")), 0, conf), "another metric reads the same arrays");
         assertEquals(1, cache.loads());
 
         TaskSpec otherPath = a.withDataPath(Files.write(tmp.resolve("copy.npz"),

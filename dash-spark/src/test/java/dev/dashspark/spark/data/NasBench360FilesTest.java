@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The ten NAS-Bench-360 tasks of {@code conf/nb360.conf}, each with a generated file of the task's real per-sample
  * shapes and the dtypes its data come in (uint8 CIFAR pixels, float64 spherical projections and Darcy fields saved
  * from MATLAB in Fortran order, int8 NinaPro labels, uint8 one-hot DeepSEA sequences and labels, PSICOV's 512×512 test
- * maps, ...), scaled down along the sample axis only. Each file is checked as the driver checks it before any job
+ * maps, FSD50K's clip ids, Cosmic's boolean ignore maps, ...), scaled down along the sample axis only. Each file is
+ * checked as the driver checks it before any job
  * ({@link TaskDataLoader#checkReadable}: headers only) and read as a trial reads it ({@link DatasetCache} →
  * {@link TaskDataLoader#load}); every array must come back float32 in the task's shape with the values written.
  */
@@ -54,12 +55,16 @@ class NasBench360FilesTest {
     }
 
     /**
-     * The value written at C-order element {@code i} of {@code key} ({@code <array>_<task>}): 0/1 for labels and for
-     * DeepSEA's one-hot inputs, pixels 0..250 for uint8 images, multiples of 1/64 in [-15.6, 15.6] for floats.
+     * The value written at C-order element {@code i} of {@code key} ({@code <array>_<task>}): 0/1 for labels, ignore
+     * maps and DeepSEA's one-hot inputs, 1000 + i for clip ids (each chunk its own clip), pixels 0..250 for uint8
+     * images, multiples of 1/64 in [-15.6, 15.6] for floats.
      */
     static double value(String key, NpyDtype dtype, long i) {
+        if (key.startsWith("clip_")) {
+            return 1000 + i;
+        }
         long h = (i * 2654435761L + key.hashCode()) & 0x7fffffff;
-        boolean binary = key.startsWith("y") && (dtype.integral() || key.endsWith("fsd50k"))
+        boolean binary = key.startsWith("y") && (dtype.integral() || key.endsWith("fsd50k")) || key.startsWith("ignore_")
                 || key.equals("x_train_deepsea") || key.equals("x_val_deepsea") || key.equals("x_test_deepsea");
         if (dtype == NpyDtype.BOOL) {
             return h % 5 == 0 ? 1 : 0;
@@ -83,8 +88,11 @@ class NasBench360FilesTest {
                 new Arr(NpyDtype.INT64, false, s(0)), 4, 2, 2));
         t.put("ninapro", split(new Arr(NpyDtype.FLOAT32, false, s(0, 1, 16, 52)), new Arr(NpyDtype.INT8, false, s(0)),
                 6, 2, 2));
-        t.put("fsd50k", split(new Arr(NpyDtype.FLOAT32, false, s(0, 1, 96, 102)),
-                new Arr(NpyDtype.FLOAT32, false, s(0, 200)), 4, 2, 2));
+        Map<String, Arr> fsd = split(new Arr(NpyDtype.FLOAT32, false, s(0, 1, 96, 102)),
+                new Arr(NpyDtype.FLOAT32, false, s(0, 200)), 4, 2, 2);
+        fsd.put("clip_val", new Arr(NpyDtype.INT32, false, s(2)));
+        fsd.put("clip_test", new Arr(NpyDtype.INT64, false, s(2, 1)));
+        t.put("fsd50k", fsd);
         t.put("darcy", split(new Arr(NpyDtype.FLOAT64, true, s(0, 3, 85, 85)),
                 new Arr(NpyDtype.FLOAT64, true, s(0, 1, 85, 85)), 4, 2, 2));
         Map<String, Arr> psicov = split(new Arr(NpyDtype.FLOAT32, false, s(0, 57, 128, 128)),
@@ -92,8 +100,12 @@ class NasBench360FilesTest {
         psicov.put("x_test", new Arr(NpyDtype.FLOAT32, false, s(1, 57, 512, 512)));
         psicov.put("y_test", new Arr(NpyDtype.FLOAT32, false, s(1, 1, 512, 512)));
         t.put("psicov", psicov);
-        t.put("cosmic", split(new Arr(NpyDtype.FLOAT32, false, s(0, 1, 128, 128)),
-                new Arr(NpyDtype.BOOL, false, s(0, 1, 128, 128)), 4, 2, 2));
+        Map<String, Arr> cosmic = split(new Arr(NpyDtype.FLOAT32, false, s(0, 1, 128, 128)),
+                new Arr(NpyDtype.BOOL, false, s(0, 1, 128, 128)), 4, 2, 2);
+        cosmic.put("ignore_train", new Arr(NpyDtype.UINT8, false, s(4, 1, 128, 128)));
+        cosmic.put("ignore_val", new Arr(NpyDtype.UINT8, false, s(2, 1, 128, 128)));
+        cosmic.put("ignore_test", new Arr(NpyDtype.BOOL, false, s(2, 1, 128, 128)));
+        t.put("cosmic", cosmic);
         t.put("ecg", split(new Arr(NpyDtype.FLOAT64, false, s(0, 1, 1000)), new Arr(NpyDtype.INT64, false, s(0)),
                 8, 2, 3));
         t.put("satellite", split(new Arr(NpyDtype.FLOAT32, false, s(0, 1, 46)), new Arr(NpyDtype.INT16, false, s(0)),
@@ -140,6 +152,7 @@ class NasBench360FilesTest {
             read.put("y_val", d.yVal());
             read.put("x_test", d.xTest());
             read.put("y_test", d.yTest());
+            read.putAll(d.extras());
             for (Map.Entry<String, Arr> e : task.getValue().entrySet()) {
                 check(spec, e.getKey(), e.getValue(), read.get(e.getKey()));
             }
@@ -186,7 +199,7 @@ class NasBench360FilesTest {
             }
             return;
         }
-        assertArrayEquals(shape, got.shape(), what);
+        assertArrayEquals(array.startsWith("clip_") ? new long[]{b} : shape, got.shape(), what);
         long n = got.length();
         List<Long> probes = List.of(0L, 1L, n / 3, n / 2, n - 2, n - 1);
         INDArray flat = got.reshape(n);

@@ -176,7 +176,7 @@ class ReportJobTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ReportJob.write(spark, results, tmp.resolve("r").toString(), OptionalInt.empty()));
         assertEquals("results " + results + ": task 'ecg': column metric_name: metric: unknown metric 'f1-macro'; "
-                + "expected one of [accuracy, macro-f1, map, auroc, rel-l2, mae, fnr]", e.getMessage());
+                + "expected one of " + dev.dashspark.core.metric.Metrics.NAMES, e.getMessage());
     }
 
     @Test
