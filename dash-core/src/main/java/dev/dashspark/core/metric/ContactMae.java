@@ -78,12 +78,7 @@ public record ContactMae() implements Metric {
         }
         double[] p = MetricInputs.flat(predictions);
         double[] y = MetricInputs.flat(labels);
-        for (int j = 0; j < y.length; j++) {
-            if (!Double.isFinite(y[j])) {
-                throw new IllegalArgumentException(name() + ": label " + y[j] + " at flat index " + j
-                        + " of labels shape " + Arrays.toString(s) + " is not finite");
-            }
-        }
+        MetricInputs.finiteLabels(name(), y, s);
         if (MetricInputs.hasNaN(p)) {
             return Double.NaN;
         }

@@ -4,8 +4,6 @@ import dev.dashspark.core.task.OutputKind;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Arrays;
-
 /**
  * Mean absolute error over all elements: {@code (1/n)·Σ |p − y|} with n the number of elements. Lower is better; the
  * value itself is the error. (PSICOV's MAE8, which restricts the error to long-range contacts, is {@link ContactMae}.)
@@ -34,12 +32,9 @@ public record MeanAbsoluteError() implements Metric {
         MetricInputs.sameShape(name(), predictions, labels);
         double[] p = MetricInputs.flat(predictions);
         double[] y = MetricInputs.flat(labels);
+        MetricInputs.finiteLabels(name(), y, labels.shape());
         double sum = 0;
         for (int j = 0; j < p.length; j++) {
-            if (!Double.isFinite(y[j])) {
-                throw new IllegalArgumentException(name() + ": label " + y[j] + " at flat index " + j
-                        + " of labels shape " + Arrays.toString(labels.shape()) + " is not finite");
-            }
             sum += Math.abs(p[j] - y[j]);
         }
         return sum / p.length;

@@ -80,6 +80,16 @@ final class MetricInputs {
         }
     }
 
+    /** Every label finite, or an error naming the metric, the value, its flat index and the labels' shape. */
+    static void finiteLabels(String metric, double[] labels, long[] shape) {
+        for (int i = 0; i < labels.length; i++) {
+            if (!Double.isFinite(labels[i])) {
+                throw new IllegalArgumentException(metric + ": label " + labels[i] + " at flat index " + i
+                        + " of labels shape " + Arrays.toString(shape) + " is not finite");
+            }
+        }
+    }
+
     static void binaryLabels(String metric, double[] labels, long[] shape) {
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] != 0.0 && labels[i] != 1.0) {

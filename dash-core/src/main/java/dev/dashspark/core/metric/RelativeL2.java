@@ -35,6 +35,7 @@ public record RelativeL2() implements Metric {
         MetricInputs.sameShape(name(), predictions, labels);
         double[] p = MetricInputs.flat(predictions);
         double[] y = MetricInputs.flat(labels);
+        MetricInputs.finiteLabels(name(), y, labels.shape());
         int b = (int) predictions.size(0);
         int n = p.length / b;
         double sum = 0;
@@ -42,10 +43,6 @@ public record RelativeL2() implements Metric {
             double diff = 0;
             double norm = 0;
             for (int j = i * n; j < (i + 1) * n; j++) {
-                if (!Double.isFinite(y[j])) {
-                    throw new IllegalArgumentException(name() + ": label " + y[j] + " at flat index " + j
-                            + " of labels shape " + Arrays.toString(labels.shape()) + " is not finite");
-                }
                 double d = p[j] - y[j];
                 diff += d * d;
                 norm += y[j] * y[j];

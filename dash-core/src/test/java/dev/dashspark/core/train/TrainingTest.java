@@ -95,6 +95,20 @@ class TrainingTest {
         assertEquals(plain, train(classifier(), new Training.Examples(x, y, null, null, drawsOnly), 0, 2));
     }
 
+    /** (rows, 16) of 0/1: element i is 1 when i is a multiple of {@code every}. */
+    private static INDArray everyNth(int rows, int every) {
+        INDArray a = Nd4j.zeros(DataType.FLOAT, rows, 16);
+        for (int i = 0; i < rows * 16; i += every) {
+            a.putScalar(i, 1);
+        }
+        return a;
+    }
+
+    /** {@code y} with its labels flipped where {@code ignore} is 1. */
+    private static INDArray flippedWhereIgnored(INDArray y, INDArray ignore) {
+        return y.add(ignore).fmodi(2);
+    }
+
     private static double softplus(double v) {
         return Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
     }
@@ -103,12 +117,8 @@ class TrainingTest {
     void ignoredElementsLeaveTheLossAndItsGradientButStillCountInItsMean() {
         SplittableRandom rng = new SplittableRandom(2);
         INDArray x = uniform(rng, -3, 3, 6, 1, 4, 4);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 6, 16);
-        INDArray ignore = Nd4j.zeros(DataType.FLOAT, 6, 16);
-        for (int i = 0; i < 96; i++) {
-            y.putScalar(i, i % 3 == 0 ? 1 : 0);
-            ignore.putScalar(i, i % 5 == 0 ? 1 : 0);
-        }
+        INDArray y = everyNth(6, 3);
+        INDArray ignore = everyNth(6, 5);
         double[] z = x.reshape(96).toDoubleVector();
         for (Loss loss : new Loss[]{Loss.BCE, Loss.MSE}) {
             double expected = 0;
@@ -126,12 +136,9 @@ class TrainingTest {
             assertEquals(TrainLoop.predict(copy, x, 6), TrainLoop.predict(net, x, 6),
                     loss + ": the mask is gone once the step is done; predictions are not masked");
             // labels changed only where ignored: the same loss and the same update
-            INDArray flipped = y.dup();
-            for (int i = 0; i < 96; i += 5) {
-                flipped.putScalar(i, 1 - flipped.getDouble(i));
-            }
             ComputationGraph other = identityLogits(loss);
-            assertEquals(score, TrainLoop.step(other, x, flipped, ignore.rsub(1.0), TrainLoop.StepOptions.PLAIN, 0),
+            assertEquals(score, TrainLoop.step(other, x, flippedWhereIgnored(y, ignore), ignore.rsub(1.0),
+                            TrainLoop.StepOptions.PLAIN, 0),
                     1e-7, loss.configName());
             assertEquals(net.params(), other.params(), loss + ": ignored labels do not move the parameters");
             ComputationGraph unmasked = identityLogits(loss);
@@ -144,16 +151,9 @@ class TrainingTest {
     void trainingExamplesThroughTheEpochUseTheirIgnoreFlags() {
         SplittableRandom rng = new SplittableRandom(3);
         INDArray x = uniform(rng, -3, 3, 8, 1, 4, 4);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 16);
-        INDArray ignore = Nd4j.zeros(DataType.FLOAT, 8, 16);
-        for (int i = 0; i < 128; i++) {
-            y.putScalar(i, i % 3 == 0 ? 1 : 0);
-            ignore.putScalar(i, i % 4 == 0 ? 1 : 0);
-        }
-        INDArray flipped = y.dup();
-        for (int i = 0; i < 128; i += 4) {
-            flipped.putScalar(i, 1 - flipped.getDouble(i));
-        }
+        INDArray y = everyNth(8, 3);
+        INDArray ignore = everyNth(8, 4);
+        INDArray flipped = flippedWhereIgnored(y, ignore);
         INDArray a = train(identityLogits(Loss.BCE), new Training.Examples(x, y, null, ignore, null), 0, 2);
         INDArray b = train(identityLogits(Loss.BCE), new Training.Examples(x, flipped, null, ignore, null), 0, 2);
         assertEquals(a, b, "labels differ only where ignored");
