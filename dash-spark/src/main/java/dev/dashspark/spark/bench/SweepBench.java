@@ -3,7 +3,6 @@ package dev.dashspark.spark.bench;
 import dev.dashspark.core.trial.TrialResult;
 import dev.dashspark.core.trial.TrialRunner;
 import dev.dashspark.core.task.TaskData;
-import dev.dashspark.core.util.Flags;
 import dev.dashspark.spark.data.DatasetCache;
 import dev.dashspark.spark.results.ResultsTable;
 import dev.dashspark.spark.run.SweepRunner;
@@ -18,7 +17,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,11 +30,9 @@ public final class SweepBench {
     private SweepBench() {
     }
 
-    public static int run(String[] args, PrintStream out) throws Exception {
-        Flags f = Flags.parse(args, List.of("--conf", "--master"));
-        String conf = f.string("--conf", System.getProperty("dash.home", ".") + "/conf/bench-sweep.conf");
-        Map<String, String> overrides = f.string("--master", null) == null ? Map.of()
-                : Map.of("spark.master", f.string("--master", null));
+    /** Runs the bench on the sweep {@code conf}, with {@code master} (null: the sweep's) overriding spark.master. */
+    public static int run(String conf, String master, PrintStream out) throws Exception {
+        Map<String, String> overrides = master == null ? Map.of() : Map.of("spark.master", master);
         SweepConfig cfg = SweepConfig.load(java.nio.file.Path.of(conf), overrides);
         SweepPlan plan = SweepPlan.expand(cfg, BuildInfo.gitRevision());
         SparkSession spark = SweepRunner.session(cfg);

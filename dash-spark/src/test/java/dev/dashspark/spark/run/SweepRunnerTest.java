@@ -68,7 +68,8 @@ class SweepRunnerTest {
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         SweepRunner.Summary s = SweepRunner.run(spark, plan, new java.io.PrintStream(log, true, "UTF-8"));
         List<String> lines = log.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-        assertTrue(lines.get(0).startsWith("[sweep test] start: 6 planned, 0 already OK, 6 to run -> "), lines.get(0));
+        assertTrue(lines.get(0).startsWith("[sweep test] start: 6 planned, 0 already OK, 6 to run, 0 not rerun"),
+                lines.get(0));
         assertTrue(lines.stream().anyMatch(l -> l.matches("\\[sweep test] 6/6 done \\(OK 6, FAILED 0, DIVERGED 0; "
                 + "0 skipped as already OK\\), \\d+ running, elapsed \\d+s, ETA 0s")), String.join("\n", lines));
         assertEquals(6, lines.stream().filter(l -> l.matches("\\[sweep test] trial tiny/\\S+/quick/seed \\d \\(\\w{16}\\) OK .*")).count(),
@@ -183,19 +184,41 @@ class SweepRunnerTest {
         assertEquals("accuracy", failed.getString(failed.fieldIndex("metric_name")));
         assertNull(failed.get(failed.fieldIndex("arch")));
 
-        // a rerun retries the two that did not succeed (attempt 2) and leaves the OK one alone
+        // a rerun retries the FAILED trial (attempt 2), not the DIVERGED one (the same seed diverges again)
         SweepRunner.Summary rerun = SweepRunner.run(spark, plan, System.out);
-        assertEquals(2, rerun.ran());
+        assertEquals(1, rerun.ran());
         assertEquals(1, rerun.skipped());
-        Map<String, Row> latest = rows(s.resultsPath());
-        for (Row r : latest.values()) {
-            if (!r.getString(r.fieldIndex("task")).equals("tiny")) {
-                assertEquals(2, r.getInt(r.fieldIndex("attempt")), r.toString());
+        assertEquals(1, rerun.notRerun());
+        assertEquals(2, attempt(s.resultsPath(), "bad-labels"));
+        assertEquals(1, attempt(s.resultsPath(), "nan-data"));
+        // the third run is the FAILED trial's last (sweep.max-attempts = 3 by default); the fourth runs nothing
+        assertEquals(1, SweepRunner.run(spark, plan, System.out).ran());
+        SweepRunner.Summary fourth = SweepRunner.run(spark, plan, System.out);
+        assertEquals(0, fourth.ran());
+        assertEquals(2, fourth.notRerun());
+        assertEquals(Map.of("OK", 1, "FAILED", 1, "DIVERGED", 1, "MISSING", 0), fourth.statuses());
+        assertFalse(fourth.complete());
+        assertEquals(3, attempt(s.resultsPath(), "bad-labels"));
+        assertEquals(3, rows(s.resultsPath()).size(), "one row per trial although 5 attempts were committed");
+        assertEquals(5, committed(s.resultsPath()).size());
+
+        // with sweep.rerun-diverged the DIVERGED trial runs again (attempt 2); a fourth FAILED attempt still does not
+        SweepConfig diverged = SweepConfig.load(SweepFixtures.sweep(dir, SweepFixtures.body(dir,
+                "tiny, nan-data, bad-labels", "backbone", "0", "rerun-diverged = true"), null));
+        SweepRunner.Summary again = SweepRunner.run(spark, SweepPlan.expand(diverged, "test-rev"), System.out);
+        assertEquals(1, again.ran());
+        assertEquals(1, again.diverged());
+        assertEquals(2, attempt(s.resultsPath(), "nan-data"));
+        assertNotNull(ResultsTable.readAllAttempts(spark, s.resultsPath()));
+    }
+
+    private static int attempt(String results, String task) {
+        for (Row r : rows(results).values()) {
+            if (r.getString(r.fieldIndex("task")).equals(task)) {
+                return r.getInt(r.fieldIndex("attempt"));
             }
         }
-        assertEquals(3, latest.size(), "one row per trial although 5 attempts were committed");
-        assertEquals(5, committed(s.resultsPath()).size());
-        assertNotNull(ResultsTable.readAllAttempts(spark, s.resultsPath()));
+        throw new AssertionError("no row of task " + task);
     }
 
     @Test

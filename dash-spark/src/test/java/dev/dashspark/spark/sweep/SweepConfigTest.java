@@ -177,7 +177,7 @@ class SweepConfigTest {
     void planPrintsOneLinePerTrial() throws Exception {
         SweepPlan p = SweepPlan.expand(load(valid(""), null), "rev");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        p.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        p.print(new java.io.PrintWriter(new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8), true));
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(2 + 4, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("# sweep test: 4 trials (1 tasks x 2 methods x 1 settings x 2 seeds)"), lines.get(0));
