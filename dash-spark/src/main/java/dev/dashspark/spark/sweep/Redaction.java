@@ -30,6 +30,9 @@ public final class Redaction implements Serializable {
     public static final Pattern SECRET_KEYS = Pattern.compile(
             "(?i)secret|passw(or)?d|token|access[._-]?key|private[._-]?key|credential(?!s?[._-]?provider)");
 
+    /** Literal values shorter than this are not hidden inside other text (their keys still are). */
+    static final int MIN_SECRET = 4;
+
     private final Pattern sparkKeys;
     private final Pattern sparkText;
     private final List<String> secrets;
@@ -37,8 +40,9 @@ public final class Redaction implements Serializable {
     private Redaction(Pattern sparkKeys, Pattern sparkText, Set<String> secrets) {
         this.sparkKeys = sparkKeys;
         this.sparkText = sparkText;
-        // longest first, so that a secret containing another is hidden whole
-        this.secrets = secrets.stream().filter(s -> !s.isEmpty()).sorted(Comparator.comparingInt(String::length)
+        // longest first, so that a secret containing another is hidden whole; values shorter than MIN_SECRET are no
+        // credentials, and hiding them everywhere would garble every message (a line number, a "1")
+        this.secrets = secrets.stream().filter(s -> s.length() >= MIN_SECRET).sorted(Comparator.comparingInt(String::length)
                 .reversed().thenComparing(Comparator.naturalOrder())).toList();
     }
 

@@ -135,8 +135,9 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
         Set<String> envSecrets = secretEnvironment(read(file), env);
         Redaction redaction = Redaction.of(Map.of(), envSecrets);
         Config root;
+        Config parsed;
         try {
-            Config parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults()
+            parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults()
                     .setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
             if (!overrides.isEmpty()) {
                 parsed = ConfigFactory.parseMap(overrides, "command line").withFallback(parsed);
@@ -168,7 +169,7 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
             }
         }
         secrets.addAll(envSecrets);
-        return new Reader(file, root, Redaction.of(sparkConf, secrets)).read();
+        return new Reader(file, root, parsed.root(), Redaction.of(sparkConf, secrets)).read();
     }
 
     private static String read(Path file) {
@@ -211,10 +212,13 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
         private final Path file;
         private final Config root;
         private final Redaction redaction;
+        /** The file as parsed, before substitutions: where a substituted value's line is. */
+        private final ConfigObject unresolved;
 
-        Reader(Path file, Config root, Redaction redaction) {
+        Reader(Path file, Config root, ConfigObject unresolved, Redaction redaction) {
             this.file = file;
             this.root = root;
+            this.unresolved = unresolved;
             this.redaction = redaction;
         }
 
@@ -609,7 +613,26 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
         /** The error for {@code key}: file, line, key and message, with every secret redacted. */
         private ConfigError fail(ConfigValue v, String key, String message) {
             int line = v == null || v.origin() == null ? -1 : v.origin().lineNumber();
+            if (line <= 0) {
+                line = unresolvedLine(key);
+            }
             return new ConfigError(redaction.scrub(file + (line > 0 ? ":" + line : "") + ": " + key + ": " + message));
+        }
+
+        /** The line of {@code key} in the file as written (a substitution from the environment has no other). */
+        private int unresolvedLine(String key) {
+            try {
+                ConfigValue v = unresolved;
+                for (String part : com.typesafe.config.ConfigUtil.splitPath(key)) {
+                    if (!(v instanceof ConfigObject o) || !o.containsKey(part)) {
+                        return -1;
+                    }
+                    v = o.get(part);
+                }
+                return v.origin() == null ? -1 : v.origin().lineNumber();
+            } catch (ConfigException e) {
+                return -1;
+            }
         }
 
         /** Over the configuration as it resolved, secrets replaced first: the hash never depends on a credential. */

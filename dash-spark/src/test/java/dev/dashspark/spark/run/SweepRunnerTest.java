@@ -203,9 +203,9 @@ class SweepRunnerTest {
         assertEquals(5, committed(s.resultsPath()).size());
 
         // with sweep.rerun-diverged the DIVERGED trial runs again (attempt 2); a fourth FAILED attempt still does not
-        SweepConfig diverged = SweepConfig.load(SweepFixtures.sweep(dir, SweepFixtures.body(dir,
+        SweepConfig rerunDiverged = SweepConfig.load(SweepFixtures.sweep(dir, SweepFixtures.body(dir,
                 "tiny, nan-data, bad-labels", "backbone", "0", "rerun-diverged = true"), null));
-        SweepRunner.Summary again = SweepRunner.run(spark, SweepPlan.expand(diverged, "test-rev"), System.out);
+        SweepRunner.Summary again = SweepRunner.run(spark, SweepPlan.expand(rerunDiverged, "test-rev"), System.out);
         assertEquals(1, again.ran());
         assertEquals(1, again.diverged());
         assertEquals(2, attempt(s.resultsPath(), "nan-data"));
