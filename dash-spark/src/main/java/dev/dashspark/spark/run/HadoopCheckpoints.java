@@ -3,6 +3,7 @@ package dev.dashspark.spark.run;
 import dev.dashspark.core.trial.Checkpoints;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -20,11 +21,12 @@ import java.util.regex.Pattern;
  * one folder per name, holding numbered versions {@code v-<n>}.
  *
  * <p>Atomic per name, on every file system: a write goes to {@code _tmp-<uuid>} in the name's folder and is then
- * renamed to the next version {@code v-<n+1>}, never over an existing file; older versions are deleted after. A
- * reader takes the highest version, so it sees the previous blob or the new one, never a part: on the local file
+ * renamed to the next version {@code v-<n+1>}, never over an existing file; versions before {@code v-<n>} are deleted
+ * after (the previous one stays, for a reader that listed the folder just before). A reader takes the highest
+ * version, so it sees the previous blob or the new one, never a part: on the local file
  * system and HDFS a rename is atomic; on S3A a rename is a copy of one object, which appears whole or not at all (and
  * the temporary object itself is only visible once its upload completed). A writer killed before the rename leaves a
- * {@code _tmp-} file that readers ignore and the next write or {@link #clear} removes. Two writers of one trial
+ * {@code _tmp-} file that readers ignore; a later write removes it once it is an hour old, {@link #clear} at once. Two writers of one trial
  * (a Spark retry racing a zombie attempt) never corrupt each other: when both pick the same version number one rename
  * fails (HDFS, S3A) and it retries with the next number, or on the local file system the last rename wins whole.
  */
@@ -67,8 +69,14 @@ public final class HadoopCheckpoints implements Checkpoints {
         for (int attempt = 0; ; attempt++) {
             long next = latest(folder) + 1;
             Path dest = new Path(folder, VERSION + next);
-            if (fs.rename(tmp, dest)) {
-                prune(folder, next);
+            boolean renamed;
+            try {
+                renamed = fs.rename(tmp, dest);
+            } catch (FileAlreadyExistsException e) {
+                renamed = false; // S3A says so by throwing: another writer took this version number
+            }
+            if (renamed) {
+                prune(folder, next - 1);
                 return;
             }
             if (attempt == 3) {
@@ -82,12 +90,21 @@ public final class HadoopCheckpoints implements Checkpoints {
     @Override
     public <T> Optional<T> read(String name, Reader<T> reader) throws IOException {
         Path folder = folder(name);
-        long v = latest(folder);
-        if (v < 0) {
-            return Optional.empty();
-        }
-        try (FSDataInputStream in = fs.open(new Path(folder, VERSION + v))) {
-            return Optional.of(reader.read(in));
+        for (int attempt = 0; ; attempt++) {
+            long v = latest(folder);
+            if (v < 0 && (attempt == 4 || list(folder).length == 0)) {
+                return Optional.empty();
+            }
+            if (v >= 0) {
+                try (FSDataInputStream in = fs.open(new Path(folder, VERSION + v))) {
+                    return Optional.of(reader.read(in));
+                } catch (FileNotFoundException e) {
+                    if (attempt == 4) {
+                        throw e;
+                    }
+                    // pruned by two writes while this read listed: list again
+                }
+            }
         }
     }
 
