@@ -175,7 +175,7 @@ public final class OutputLease implements AutoCloseable {
     /** Creates {@code path} with {@code h} unless it exists; true when this process now holds it. */
     private static boolean create(FileSystem fs, Path path, Holder h) throws IOException {
         byte[] bytes = json(h);
-        String scheme = fs.getScheme();
+        String scheme = fs.getUri().getScheme();
         if ("file".equals(scheme)) {
             java.nio.file.Path p = java.nio.file.Path.of(fs.makeQualified(path).toUri());
             try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
