@@ -144,7 +144,7 @@ public final class ResultsTable {
                 if (!fs.rename(from, to)) {
                     throw new IOException("cannot move " + from + " to " + to);
                 }
-                String what = from + " (" + problems.get(i) + ") -> " + to;
+                String what = shown(from) + " (" + problems.get(i) + ") -> " + shown(to);
                 LOG.warn("results: set aside {}", what);
                 quarantined.add(what);
             }
@@ -157,6 +157,11 @@ public final class ResultsTable {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("results: cannot check " + path + ": " + e.getCause(), e.getCause());
         }
+    }
+
+    /** A path as users wrote it: local paths without {@code file:}. */
+    private static String shown(Path p) {
+        return "file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString();
     }
 
     /** Where unreadable or foreign results files are moved, inside the results directory. */

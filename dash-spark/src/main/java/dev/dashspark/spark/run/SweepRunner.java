@@ -193,10 +193,13 @@ public final class SweepRunner {
                 Duration.between(t0, Instant.now()), stop.requested() ? stop.reason() : null);
     }
 
-    /** A submitted trial: its job, when it started, and why the driver cancelled it (null: it did not). */
+    /**
+     * A submitted trial: its job, when its task started running (0: still queued; a trial waiting for a slot is not
+     * timed), and why the driver cancelled it (null: it did not).
+     */
     private static final class Job {
         final JavaFutureAction<List<TrialExecution.Outcome>> future;
-        final long start = System.nanoTime();
+        long start;
         volatile String cancelled;
 
         Job(JavaFutureAction<List<TrialExecution.Outcome>> future) {
@@ -208,8 +211,21 @@ public final class SweepRunner {
             future.cancel(true);
         }
 
-        double seconds() {
-            return (System.nanoTime() - start) / 1e9;
+        /** Seconds since the task started running (0 while queued), noting the start when first seen. */
+        double seconds(SparkSession spark) {
+            if (start == 0) {
+                var tracker = spark.sparkContext().statusTracker();
+                for (int job : future.jobIds()) {
+                    scala.Option<org.apache.spark.SparkJobInfo> info = tracker.getJobInfo(job);
+                    for (int stage : info.isDefined() ? info.get().stageIds() : new int[0]) {
+                        scala.Option<org.apache.spark.SparkStageInfo> st = tracker.getStageInfo(stage);
+                        if (st.isDefined() && st.get().numActiveTasks() + st.get().numCompletedTasks() > 0) {
+                            start = System.nanoTime();
+                        }
+                    }
+                }
+            }
+            return start == 0 ? 0 : (System.nanoTime() - start) / 1e9;
         }
     }
 
@@ -254,9 +270,9 @@ public final class SweepRunner {
                         it.remove();
                         finished(spark, e.getKey(), j, timeout, hadoop, results, progress);
                         any = true;
-                    } else if (timeout != null && j.cancelled == null && j.seconds() > timeout.toMillis() / 1000.0) {
+                    } else if (timeout != null && j.cancelled == null && j.seconds(spark) > timeout.toMillis() / 1000.0) {
                         LOG.warn("trial {}: running for {}, past sweep.trial-timeout; cancelling it", e.getKey().label(),
-                                Progress.format(j.seconds()));
+                                Progress.format(j.seconds(spark)));
                         j.cancel("timeout");
                     }
                 }
@@ -293,7 +309,7 @@ public final class SweepRunner {
                 return;
             }
             if (j.cancelled != null) {
-                o = failedRow(t, "timed out after " + Progress.format(j.seconds()) + " (sweep.trial-timeout = "
+                o = failedRow(t, "timed out after " + Progress.format(j.seconds(spark)) + " (sweep.trial-timeout = "
                         + Progress.format(timeout.toMillis() / 1000.0) + "); its job was cancelled", hadoop, results);
             } else {
                 o = failedRow(t, "Spark job failed: " + TrialExecution.describe(e.getCause() == null ? e : e.getCause()),
@@ -354,7 +370,7 @@ public final class SweepRunner {
      * rows to its own disk. Refused, unless Hadoop's default file system is not the local one (then the path is on
      * it). {@code file:} URIs are taken as a mount every node shares.
      */
-    static void checkOutput(SweepConfig cfg, String master, Configuration hadoop) {
+    public static void checkOutput(SweepConfig cfg, String master, Configuration hadoop) {
         boolean localDefault = "file".equals(org.apache.hadoop.fs.FileSystem.getDefaultUri(hadoop).getScheme());
         if (!SweepConfig.hasScheme(cfg.output()) && !master.startsWith("local") && localDefault) {
             throw new ConfigError(cfg.file() + ": sweep.output: '" + cfg.output() + "' has no scheme and the master '"
@@ -413,7 +429,7 @@ public final class SweepRunner {
     }
 
     /** Tasks running now in this Spark application. */
-    static int running(SparkSession spark) {
+    public static int running(SparkSession spark) {
         int n = 0;
         var tracker = spark.sparkContext().statusTracker();
         for (int stage : tracker.getActiveStageIds()) {
