@@ -78,6 +78,7 @@ final class SweepCommand implements Callable<Integer> {
         SweepConfig cfg = plan.config();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Instant started = Instant.now();
+        SweepRunner.preflight(spark, cfg); // a bad configuration exits 2 before the lease, whoever holds it
         OutputLease lease;
         try {
             lease = OutputLease.acquire(cfg.output(), hadoop, cfg.name(), cfg.operations().leaseTimeout(), waitForLease,

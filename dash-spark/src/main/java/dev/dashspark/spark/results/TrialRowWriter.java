@@ -82,17 +82,19 @@ public final class TrialRowWriter {
      */
     public static void checkWritable(String resultsDir, Configuration conf) {
         Path dir = new Path(resultsDir);
-        Path probe = new Path(new Path(dir, INCOMING), "_probe-" + UUID.randomUUID());
+        // its own folder: a sweep that holds the output may clean _incoming at any time
+        Path probes = new Path(dir, "_probe-" + UUID.randomUUID());
+        Path probe = new Path(probes, "written");
         try {
             FileSystem fs = dir.getFileSystem(conf);
             try (var out = fs.create(probe, true)) {
                 out.write(1);
             }
-            Path moved = new Path(new Path(dir, INCOMING), "_probe-moved-" + UUID.randomUUID());
+            Path moved = new Path(probes, "renamed");
             if (!fs.rename(probe, moved)) {
                 throw new IOException("rename inside " + dir + " failed");
             }
-            fs.delete(moved, false);
+            fs.delete(probes, true);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("sweep.output: cannot write results under " + resultsDir + ": "
                     + e.getMessage(), e);

@@ -132,15 +132,8 @@ public final class SweepRunner {
         Instant t0 = Instant.now();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        checkOutput(cfg, spark.sparkContext().master(), hadoop);
-        checkData(cfg, hadoop);
-        checkSlots(spark, cfg);
+        preflight(spark, cfg);
         String results = ResultsTable.resultsPath(cfg.output());
-        try {
-            TrialRowWriter.checkWritable(results, hadoop);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigError(cfg.file() + ": " + e.getMessage(), e);
-        }
         Progress progress = new Progress(cfg.name(), log);
         ResultsTable.Repair repair = ResultsTable.repair(results, hadoop);
         for (String q : repair.quarantined()) {
@@ -188,7 +181,7 @@ public final class SweepRunner {
         }
         jsc.clearJobGroup();
         Map<String, Integer> statuses = statuses(spark, plan, results, hadoop);
-        return new Summary(plan.trials().size(), skipped, pending.size() - progress.cancelled, progress.ok,
+        return new Summary(plan.trials().size(), skipped, progress.submitted - progress.cancelled, progress.ok,
                 progress.failed, progress.diverged, progress.cancelled, notRerun, statuses, results,
                 Duration.between(t0, Instant.now()), stop.requested() ? stop.reason() : null);
     }
@@ -250,13 +243,14 @@ public final class SweepRunner {
                 if (stop.requested() && !stopping) {
                     stopping = true;
                     progress.line("stopping (" + stop.reason() + "): no new trials; cancelling the " + running.size()
-                            + " running, which write no row and run again next time; " + queue.size() + " not started");
+                            + " submitted, which write no row and run again next time; " + queue.size() + " not submitted");
                     queue.clear();
                     running.values().forEach(j -> j.cancel(STOPPING));
                 }
                 int window = window(spark, cfg);
                 while (!stopping && running.size() < window && !queue.isEmpty()) {
                     PlannedTrial t = queue.poll();
+                    progress.submitted++;
                     jsc.setJobDescription("dash " + cfg.name() + " · trial " + t.label());
                     running.put(t, new Job(jsc.parallelize(List.of(t), 1).setName("trial " + t.trialId())
                             .map(body).collectAsync()));
@@ -360,6 +354,23 @@ public final class SweepRunner {
             }
         }
         return out;
+    }
+
+    /**
+     * Everything about a sweep that can be checked before it starts, each failure a {@link ConfigError} naming the
+     * file and key: the output (its scheme for the master, rows can be committed there), every data location, the
+     * task's cores against a local master.
+     */
+    public static void preflight(SparkSession spark, SweepConfig cfg) {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        checkOutput(cfg, spark.sparkContext().master(), hadoop);
+        checkData(cfg, hadoop);
+        checkSlots(spark, cfg);
+        try {
+            TrialRowWriter.checkWritable(ResultsTable.resultsPath(cfg.output()), hadoop);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError(cfg.file() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The status count of planned trials without any row. */
@@ -480,6 +491,7 @@ public final class SweepRunner {
         int failed;
         int diverged;
         int cancelled;
+        int submitted;
 
         Progress(String sweep, PrintWriter log) {
             this.sweep = sweep;

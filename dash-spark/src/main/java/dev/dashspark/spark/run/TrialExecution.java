@@ -200,9 +200,14 @@ public final class TrialExecution {
         return gpu == null ? b : b + " gpu:" + gpu;
     }
 
+    /**
+     * Logs the first epoch this attempt runs of each stage (epoch 1, or where a resumed stage picks up) and the last,
+     * so a retry's log shows where it resumed.
+     */
     private static dev.dashspark.core.trial.Progress progress(PlannedTrial t) {
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         return (stage, detail, epoch, epochs, loss, eta) -> {
-            if (epoch == epochs || epoch == 1) {
+            if (seen.add(stage + "\u0000" + detail) || epoch == epochs) {
                 LOG.info("trial {}: {} {} epoch {}/{} loss {}", t.label(), stage, detail, epoch, epochs,
                         String.format("%.4f", loss));
             }

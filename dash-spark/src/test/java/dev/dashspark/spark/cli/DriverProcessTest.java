@@ -74,7 +74,7 @@ class DriverProcessTest {
 
     /** Four trials of a few seconds each (two slots): a kill lands while some run and some wait. */
     private static Path longSweep(Path dir) throws IOException {
-        Files.writeString(SweepFixtures.tasks(dir, false), SweepFixtures.tinyTask("long", "retrain-epochs", "15"),
+        Files.writeString(SweepFixtures.tasks(dir, false), SweepFixtures.tinyTask("long", "retrain-epochs", "8"),
                 StandardOpenOption.APPEND);
         return SweepFixtures.sweep(dir, SweepFixtures.body(dir, "long", "backbone, random", "0, 1", null), null);
     }

@@ -1,0 +1,155 @@
+package dev.dashspark.spark.run;
+
+import dev.dashspark.spark.results.ResultsTable;
+import dev.dashspark.spark.sweep.PlannedTrial;
+import dev.dashspark.spark.sweep.SweepConfig;
+import dev.dashspark.spark.sweep.SweepFixtures;
+import dev.dashspark.spark.sweep.SweepPlan;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An executor killed during retraining, past its first checkpoint, on real executor JVMs ({@code local-cluster}):
+ * Spark's retry on a new executor resumes the stage from {@code <output>/_checkpoints/<trial_id>/} (its log's first
+ * retraining epoch is past 1), and the trial's row equals that of the same trial run without a fault (same
+ * architecture, same metric within float tolerance). Its checkpoints are gone once the row is committed.
+ *
+ * <p>Today this fails where it should: the stages do not save or resume yet, so no retraining checkpoint appears
+ * (the wait below times out naming the empty folder). It is enabled when dash-core's stages checkpoint.
+ */
+@Disabled("needs the stages of TrialRunner to save and resume through CheckpointPolicy (dash-core's wiring)")
+class RetrainResumeClusterTest {
+    private static final int EPOCHS = 150;
+
+    private static SparkSession cluster() throws IOException {
+        Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
+        return SparkSession.builder().master("local-cluster[1,1,1536]").appName("RetrainResumeClusterTest")
+                .config("spark.ui.enabled", "false")
+                .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+                .config("spark.executor.extraJavaOptions", System.getProperty("dash.test.jvmFlags", "")
+                        + " -Dorg.bytedeco.javacpp.maxphysicalbytes=3G -Dlog4j2.configurationFile=log4j2-test.xml")
+                .config("spark.executorEnv.OMP_NUM_THREADS", "1")
+                .config("spark.executor.memory", "1536m")
+                .getOrCreate();
+    }
+
+    private static SweepPlan plan(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        SweepFixtures.tasks(dir, false);
+        return SweepPlan.expand(SweepConfig.load(SweepFixtures.sweep(dir, SweepFixtures.body(dir, "tiny", "dash", "3",
+                "budget { retrain-epochs = " + EPOCHS + " }\ncheckpoint-every = 5"), null)), "rev");
+    }
+
+    @Test
+    void anExecutorKilledDuringRetrainingResumesFromItsCheckpointAndEndsLikeAnUninterruptedRun(@TempDir Path dir)
+            throws Exception {
+        SparkSession spark = cluster();
+        try {
+            SweepPlan clean = plan(dir.resolve("clean"));
+            SweepRunner.Summary s = SweepRunner.run(spark, clean, System.out);
+            assertEquals(1, s.ok(), s.toString());
+            Row expected = ResultsTable.read(spark, s.resultsPath()).select("arch", "metric_value", "val_error").first();
+
+            SweepPlan faulty = plan(dir.resolve("faulty"));
+            PlannedTrial t = faulty.trials().get(0);
+            Path checkpoints = dir.resolve("faulty/out/_checkpoints").resolve(t.trialId());
+            CompletableFuture<SweepRunner.Summary> sweep = CompletableFuture.supplyAsync(
+                    () -> SweepRunner.run(spark, faulty, System.out));
+            long deadline = System.nanoTime() + 300_000_000_000L;
+            while (!retrainCheckpoint(checkpoints)) {
+                assertFalse(sweep.isDone(), "the trial ended and no retraining checkpoint appeared under " + checkpoints
+                        + ": " + listing(checkpoints));
+                assertTrue(System.nanoTime() < deadline, "no retraining checkpoint under " + checkpoints + " in 300 s: "
+                        + listing(checkpoints));
+                Thread.sleep(100);
+            }
+            List<ProcessHandle> executors = ProcessHandle.current().descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")
+                            || commandLine(p).contains("CoarseGrainedExecutorBackend")).toList();
+            assertFalse(executors.isEmpty());
+            executors.forEach(ProcessHandle::destroyForcibly);
+
+            SweepRunner.Summary after = sweep.get(600, TimeUnit.SECONDS);
+            assertEquals(1, after.ok(), after.toString());
+            Row got = ResultsTable.read(spark, after.resultsPath()).select("arch", "metric_value", "val_error",
+                    "spark_attempt").first();
+            assertTrue(got.getInt(3) >= 1, "committed by Spark's retry: " + got);
+            assertEquals(expected.getList(0), got.getList(0), "the same architecture");
+            assertEquals(expected.getDouble(1), got.getDouble(1), 1e-5, "the same metric");
+            assertEquals(expected.getDouble(2), got.getDouble(2), 1e-5, "the same validation error");
+            int resumedAt = firstRetrainEpochOfTheRetry(Path.of(System.getenv("SPARK_HOME"), "work"), t.trialId());
+            assertTrue(resumedAt > 1, "the retry resumed retraining at epoch " + resumedAt + ", not from the start");
+            assertFalse(Files.exists(checkpoints), "checkpoints removed once the row was committed");
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Whether a stage blob whose name mentions retraining has a committed version. */
+    private static boolean retrainCheckpoint(Path trialDir) throws IOException {
+        if (!Files.isDirectory(trialDir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.walk(trialDir)) {
+            return s.anyMatch(p -> p.getFileName().toString().startsWith("v-")
+                    && p.getParent().getFileName().toString().contains("retrain"));
+        }
+    }
+
+    private static String listing(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return "(no folder)";
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.map(dir::relativize).map(Path::toString).toList().toString();
+        }
+    }
+
+    /**
+     * The first retraining epoch that the retry's executor logged for the trial ({@link TrialExecution} logs the
+     * first epoch each attempt runs of a stage): the executors' stderr under the workers' {@code work/} folders.
+     */
+    private static int firstRetrainEpochOfTheRetry(Path work, String trialId) throws IOException {
+        Pattern line = Pattern.compile("\\(" + trialId + "\\): retrain .* epoch (\\d+)/" + EPOCHS);
+        int last = -1;
+        try (Stream<Path> s = Files.walk(work)) {
+            for (Path f : s.filter(p -> p.getFileName().toString().equals("stderr")).sorted().toList()) {
+                String text = Files.readString(f, StandardCharsets.UTF_8);
+                if (text.contains("spark attempt 1")) {
+                    Matcher m = line.matcher(text);
+                    if (m.find()) {
+                        last = Integer.parseInt(m.group(1));
+                    }
+                }
+            }
+        }
+        return last;
+    }
+
+    private static String commandLine(ProcessHandle p) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
