@@ -1,7 +1,7 @@
 package dev.dashspark.core.cli;
 
 import dev.dashspark.core.aggconv.Strategy;
-import dev.dashspark.core.trial.Hyperparams;
+import dev.dashspark.core.trial.HpoGrid;
 import dev.dashspark.core.trial.Method;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -35,14 +35,11 @@ final class Converters {
         }
     }
 
-    /** An HPO grid name ({@code reference}, {@code lr}, {@code none}). */
-    static final class HpoGridConverter implements ITypeConverter<String> {
+    /** An HPO grid by its configuration name ({@code reference}, {@code lr}, ...). */
+    static final class HpoGridConverter implements ITypeConverter<HpoGrid> {
         @Override
-        public String convert(String value) {
-            return Converters.convert(value, v -> {
-                Hyperparams.grid(v, false);
-                return v;
-            });
+        public HpoGrid convert(String value) {
+            return Converters.convert(value, HpoGrid::parse);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.dashspark.core.cli;
 
 import dev.dashspark.core.bench.TrialBench;
+import dev.dashspark.core.trial.HpoGrid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,12 +24,12 @@ final class TrialBenchCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--hpo", paramLabel = "GRID", defaultValue = "none", converter = Converters.HpoGridConverter.class,
-            description = "reference, lr or none (default: ${DEFAULT-VALUE})")
-    String hpo;
+            description = "reference, reference-small, lr or none (default: ${DEFAULT-VALUE})")
+    HpoGrid hpo;
 
     @Override
     public Integer call() throws Exception {
-        TrialBench.run(new TrialBench.Options(conf, task, seed, hpo));
+        TrialBench.run(new TrialBench.Options(conf, task, seed, hpo.configName()));
         return 0;
     }
 }

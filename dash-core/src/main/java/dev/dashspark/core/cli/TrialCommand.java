@@ -1,5 +1,6 @@
 package dev.dashspark.core.cli;
 
+import dev.dashspark.core.trial.HpoGrid;
 import dev.dashspark.core.trial.Method;
 import dev.dashspark.core.trial.Progress;
 import dev.dashspark.core.trial.TrialResult;
@@ -47,9 +48,9 @@ final class TrialCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "the trial seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--hpo", paramLabel = "GRID", defaultValue = "reference", converter = Converters.HpoGridConverter.class,
-            description = "reference, lr or none (default: ${DEFAULT-VALUE})")
-    String hpo;
+    @Option(names = "--hpo", paramLabel = "GRID", converter = Converters.HpoGridConverter.class,
+            description = "reference, reference-small, lr or none (default: the task's own hpo-grid)")
+    HpoGrid hpo;
 
     @Option(names = "--out", paramLabel = "FILE", description = "the JSON result (default: trial-<task>-<method>-<seed>.json)")
     Path outFile;

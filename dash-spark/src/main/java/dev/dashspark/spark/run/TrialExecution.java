@@ -71,7 +71,7 @@ public final class TrialExecution {
                 useGpu(gpu);
             }
             TaskSpec spec = t.spec();
-            metricName = Metrics.parse(spec.metric()).name();
+            metricName = spec.metric().name();
             TaskData data = DatasetCache.shared().get(spec, t.seed(), conf);
             LOG.info("trial {}: starting (attempt {}, spark attempt {}) on {}", t.label(), t.attempt(),
                     c.sparkAttempt(), c.executor());
@@ -202,14 +202,22 @@ public final class TrialExecution {
 
     /**
      * Logs the first epoch this attempt runs of each stage (epoch 1, or where a resumed stage picks up) and the last,
-     * so a retry's log shows where it resumed.
+     * and every stage resumed from a checkpoint, so a retry's log shows where it resumed.
      */
     private static dev.dashspark.core.trial.Progress progress(PlannedTrial t) {
         java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        return (stage, detail, epoch, epochs, loss, eta) -> {
-            if (seen.add(stage + "\u0000" + detail) || epoch == epochs) {
-                LOG.info("trial {}: {} {} epoch {}/{} loss {}", t.label(), stage, detail, epoch, epochs,
-                        String.format("%.4f", loss));
+        return new dev.dashspark.core.trial.Progress() {
+            @Override
+            public void epoch(String stage, String detail, int epoch, int epochs, double loss, double eta) {
+                if (seen.add(stage + "\u0000" + detail) || epoch == epochs) {
+                    LOG.info("trial {}: {} {} epoch {}/{} loss {}", t.label(), stage, detail, epoch, epochs,
+                            String.format("%.4f", loss));
+                }
+            }
+
+            @Override
+            public void resumed(String stage, String detail) {
+                LOG.info("trial {}: {} resumed from its checkpoint: {}", t.label(), stage, detail);
             }
         };
     }

@@ -7,7 +7,6 @@ import dev.dashspark.spark.sweep.SweepFixtures;
 import dev.dashspark.spark.sweep.SweepPlan;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,10 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * retraining epoch is past 1), and the trial's row equals that of the same trial run without a fault (same
  * architecture, same metric within float tolerance). Its checkpoints are gone once the row is committed.
  *
- * <p>Today this fails where it should: the stages do not save or resume yet, so no retraining checkpoint appears
- * (the wait below times out naming the empty folder). It is enabled when dash-core's stages checkpoint.
+ * <p>Without stages that checkpoint, this fails where it should: no retraining checkpoint appears (the wait below
+ * names the empty folder).
  */
-@Disabled("needs the stages of TrialRunner to save and resume through CheckpointPolicy (dash-core's wiring)")
 class RetrainResumeClusterTest {
     private static final int EPOCHS = 150;
 
@@ -95,8 +93,14 @@ class RetrainResumeClusterTest {
             assertEquals(expected.getList(0), got.getList(0), "the same architecture");
             assertEquals(expected.getDouble(1), got.getDouble(1), 1e-5, "the same metric");
             assertEquals(expected.getDouble(2), got.getDouble(2), 1e-5, "the same validation error");
-            int resumedAt = firstRetrainEpochOfTheRetry(Path.of(System.getenv("SPARK_HOME"), "work"), t.trialId());
+            String retry = retryLog(Path.of(System.getenv("SPARK_HOME"), "work"), t.trialId());
+            assertTrue(retry.contains("(" + t.trialId() + "): retrain resumed from its checkpoint: epoch "), retry);
+            Matcher m = Pattern.compile("\\(" + t.trialId() + "\\): retrain .* epoch (\\d+)/" + EPOCHS).matcher(retry);
+            assertTrue(m.find(), retry);
+            int resumedAt = Integer.parseInt(m.group(1));
             assertTrue(resumedAt > 1, "the retry resumed retraining at epoch " + resumedAt + ", not from the start");
+            System.out.printf("fault executor killed in retraining: resumed at epoch %d of %d; metric %.6f = %.6f%n",
+                    resumedAt, EPOCHS, got.getDouble(1), expected.getDouble(1));
             assertFalse(Files.exists(checkpoints), "checkpoints removed once the row was committed");
         } finally {
             spark.stop();
@@ -123,25 +127,17 @@ class RetrainResumeClusterTest {
         }
     }
 
-    /**
-     * The first retraining epoch that the retry's executor logged for the trial ({@link TrialExecution} logs the
-     * first epoch each attempt runs of a stage): the executors' stderr under the workers' {@code work/} folders.
-     */
-    private static int firstRetrainEpochOfTheRetry(Path work, String trialId) throws IOException {
-        Pattern line = Pattern.compile("\\(" + trialId + "\\): retrain .* epoch (\\d+)/" + EPOCHS);
-        int last = -1;
+    /** The stderr of the executor that ran Spark's retry of the trial (under the workers' {@code work/} folders). */
+    private static String retryLog(Path work, String trialId) throws IOException {
         try (Stream<Path> s = Files.walk(work)) {
             for (Path f : s.filter(p -> p.getFileName().toString().equals("stderr")).sorted().toList()) {
                 String text = Files.readString(f, StandardCharsets.UTF_8);
-                if (text.contains("spark attempt 1")) {
-                    Matcher m = line.matcher(text);
-                    if (m.find()) {
-                        last = Integer.parseInt(m.group(1));
-                    }
+                if (text.contains("(" + trialId + "): starting (attempt 1, spark attempt 1)")) {
+                    return text;
                 }
             }
         }
-        return last;
+        throw new AssertionError("no executor log of the retry of " + trialId + " under " + work);
     }
 
     private static String commandLine(ProcessHandle p) {
