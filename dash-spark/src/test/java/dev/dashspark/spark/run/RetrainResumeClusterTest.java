@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * names the empty folder).
  */
 class RetrainResumeClusterTest {
-    private static final int EPOCHS = 150;
+    private static final int EPOCHS = 40;
 
     private static SparkSession cluster() throws IOException {
         Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));

@@ -66,7 +66,25 @@ class SweepRunnerTest {
                 SweepFixtures.body(dir, "tiny", "dash, backbone, random", "0, 1", null), null));
         SweepPlan plan = SweepPlan.expand(cfg, "test-rev");
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-        SweepRunner.Summary s = SweepRunner.run(spark, plan, new java.io.PrintStream(log, true, "UTF-8"));
+        // the jobs in flight at once, sampled while the sweep runs: a bounded window, not all six at once
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                most.accumulateAndGet(spark.sparkContext().statusTracker().getActiveJobIds().length, Math::max);
+                Thread.onSpinWait();
+            }
+        });
+        sampler.start();
+        SweepRunner.Summary s;
+        try {
+            s = SweepRunner.run(spark, plan, new java.io.PrintStream(log, true, "UTF-8"));
+        } finally {
+            sampling.set(false);
+            sampler.join();
+        }
+        assertEquals(4, SweepRunner.window(spark, cfg), "twice the 2 slots of local[2]");
+        assertTrue(most.get() >= 2 && most.get() <= 4, "jobs in flight at once: " + most.get());
         List<String> lines = log.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
         assertTrue(lines.get(0).startsWith("[sweep test] start: 6 planned, 0 already OK, 6 to run, 0 not rerun"),
                 lines.get(0));
