@@ -1,10 +1,12 @@
 package dev.dashspark.spark.bench;
 
+import dev.dashspark.core.trial.CheckpointPolicy;
 import dev.dashspark.core.trial.TrialResult;
 import dev.dashspark.core.trial.TrialRunner;
 import dev.dashspark.core.task.TaskData;
 import dev.dashspark.spark.data.DatasetCache;
 import dev.dashspark.spark.results.ResultsTable;
+import dev.dashspark.spark.run.HadoopCheckpoints;
 import dev.dashspark.spark.run.SweepRunner;
 import dev.dashspark.spark.sweep.PlannedTrial;
 import dev.dashspark.spark.sweep.SweepConfig;
@@ -22,7 +24,7 @@ import java.util.Map;
 /**
  * {@code bench sweep [--conf conf/bench-sweep.conf] [--master local[2]]}: the fan-out overhead. The same sweep runs
  * (a) as sequential one-machine trials in this JVM and (b) through Spark, after one untimed warm-up trial; both give
- * each trial {@code spark.task-cpus} threads. Prints CSV rows {@code mode,trials,slots,wall_s,sum_trial_s} and
+ * each trial {@code spark.task-cpus} threads and checkpoint as a sweep's trials do. Prints CSV rows {@code mode,trials,slots,wall_s,sum_trial_s} and
  * then {@code speedup} (a/b) and {@code overhead_per_trial_s}: the Spark slot-seconds not spent inside trials,
  * per trial, {@code (slots·wall_b − Σ trial_s_b) / n}.
  */
@@ -44,12 +46,12 @@ public final class SweepBench {
         int slots = Math.max(1, spark.sparkContext().defaultParallelism() / cfg.spark().taskCpus());
 
         // warm-up (JIT, ND4J natives): one trial, not timed
-        runOne(plan.trials().get(0), hadoop);
+        runOne(plan.trials().get(0), hadoop, cfg.output());
 
         long a0 = System.nanoTime();
         double sumA = 0;
         for (PlannedTrial t : plan.trials()) {
-            sumA += runOne(t, hadoop).totalSeconds();
+            sumA += runOne(t, hadoop, cfg.output()).totalSeconds();
         }
         double wallA = (System.nanoTime() - a0) / 1e9;
 
@@ -69,9 +71,13 @@ public final class SweepBench {
         return s.allOk() ? 0 : 3;
     }
 
-    private static TrialResult runOne(PlannedTrial t, Configuration hadoop) throws Exception {
+    /** One trial in this JVM, checkpointing as a sweep's trial does (so both sides of the bench pay for it). */
+    private static TrialResult runOne(PlannedTrial t, Configuration hadoop, String output) throws Exception {
         TaskData data = DatasetCache.shared().get(t.spec(), t.seed(), hadoop);
-        return new TrialRunner(t.spec(), t.methodEnum(), t.seed(), t.options(), dev.dashspark.core.trial.Progress.NONE)
-                .run(data);
+        HadoopCheckpoints store = new HadoopCheckpoints(HadoopCheckpoints.root(output + "/sequential"), t.trialId(), hadoop);
+        TrialResult r = new TrialRunner(t.spec(), t.methodEnum(), t.seed(), t.options(),
+                dev.dashspark.core.trial.Progress.NONE, new CheckpointPolicy(store, t.checkpointEvery())).run(data);
+        store.clear();
+        return r;
     }
 }
