@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
  * options and hands them, parsed, to the bench's own {@code run}; the Spark application adds {@code bench sweep}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; CSV rows on stdout, logs on stderr.",
-        subcommands = {AggConvBenchCommand.class, TrialBenchCommand.class})
+        subcommands = {AggConvBenchCommand.class, TrialBenchCommand.class, DataBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

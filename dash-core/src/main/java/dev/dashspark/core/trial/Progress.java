@@ -24,6 +24,15 @@ public interface Progress {
     default void evaluated(String stage, String split, double value) {
     }
 
+    /**
+     * The retraining kept the network of this epoch (the best validation error, the later epoch on ties).
+     *
+     * @param epoch           1-based epoch
+     * @param validationError its lower-is-better validation error
+     */
+    default void kept(int epoch, double validationError) {
+    }
+
     /** A stage resumed from a checkpoint at a 0-based epoch (or, for HPO, with configurations already scored). */
     default void resumed(String stage, String detail) {
     }

@@ -50,7 +50,7 @@ class DashCliTest {
     void helpOnEveryCommandPrintsItsUsageAndTheExitStatusesOnStdoutAndExitsZero() {
         List<List<String>> all = commands(DashCli.tree(), List.of());
         assertEquals(List.of(List.of(), List.of("trial"), List.of("bench"), List.of("bench", "aggconv"),
-                List.of("bench", "trial")), all);
+                List.of("bench", "trial"), List.of("bench", "data")), all);
         for (List<String> path : all) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
@@ -84,6 +84,9 @@ class DashCliTest {
         r = dash("bench", "aggconv", "--sweep", "kd", "--methods", "fft,fast");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("unknown AggConv method 'fast'"), r.err());
+        r = dash("bench", "data", "--formats", "npy,hdf5");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("bench data: --formats: unknown format 'hdf5'"), r.err());
     }
 
     @Test

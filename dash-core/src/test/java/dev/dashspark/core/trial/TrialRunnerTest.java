@@ -90,6 +90,13 @@ class TrialRunnerTest {
     }
 
     @Test
+    void mixedResultsFindsTheArchitectureDashFinds() {
+        // the same operator by two routes (docs/algorithm.md, "Deviations"): the same search, the same choice
+        TaskSpec spec = tiny("long-lag");
+        assertEquals(run(spec, Method.DASH, 6).architecture(), run(spec, Method.MIXED_RESULTS, 6).architecture());
+    }
+
+    @Test
     void theSameSeedGivesTheSameArchitectureAndMetricTwice() {
         TaskSpec spec = tiny("long-lag");
         TrialResult a = run(spec, Method.DASH, 7);

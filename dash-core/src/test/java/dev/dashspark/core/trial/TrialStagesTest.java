@@ -63,6 +63,12 @@ class TrialStagesTest {
         }
 
         @Override
+        public void kept(int epoch, double validationError) {
+            events.add("kept epoch " + epoch);
+            values.put("kept", List.of((double) epoch, validationError));
+        }
+
+        @Override
         public void resumed(String stage, String detail) {
             events.add("resumed " + stage + ": " + detail);
         }
@@ -86,6 +92,14 @@ class TrialStagesTest {
         assertEquals(5, retrain.size(), "one validation score per retraining epoch");
         double best = retrain.stream().mapToDouble(v -> spec.metric().error(v)).min().orElseThrow();
         assertEquals(best, result.valError(), 0.0, "the kept network is the best epoch's on validation");
+        int last = 0;
+        for (int e = 0; e < retrain.size(); e++) {
+            if (spec.metric().error(retrain.get(e)) == best) {
+                last = e + 1;
+            }
+        }
+        assertEquals(List.of((double) last, best), r.values.get("kept"), "the later of tied epochs, as the reference: "
+                + retrain);
         // the chosen configuration is the first of the best HPO scores (accuracy: higher is better)
         List<Hyperparams> grid = HpoGrid.LR.configurations(false);
         int chosen = 0;

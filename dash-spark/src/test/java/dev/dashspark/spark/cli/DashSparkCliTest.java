@@ -47,7 +47,7 @@ class DashSparkCliTest {
         List<List<String>> all = new ArrayList<>();
         paths(DashSparkCli.commandLine(), List.of(), all);
         assertEquals(List.of(List.of(), List.of("trial"), List.of("bench"), List.of("bench", "aggconv"),
-                List.of("bench", "trial"), List.of("bench", "sweep"), List.of("sweep"), List.of("demo"),
+                List.of("bench", "trial"), List.of("bench", "data"), List.of("bench", "sweep"), List.of("sweep"), List.of("demo"),
                 List.of("report")), all);
         for (List<String> path : all) {
             List<String> args = new ArrayList<>(path);

@@ -37,18 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RetrainResumeClusterTest {
     private static final int EPOCHS = 40;
 
-    private static SparkSession cluster() throws IOException {
-        Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
-        return SparkSession.builder().master("local-cluster[1,1,1536]").appName("RetrainResumeClusterTest")
-                .config("spark.ui.enabled", "false")
-                .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-                .config("spark.executor.extraJavaOptions", System.getProperty("dash.test.jvmFlags", "")
-                        + " -Dorg.bytedeco.javacpp.maxphysicalbytes=3G -Dlog4j2.configurationFile=log4j2-test.xml")
-                .config("spark.executorEnv.OMP_NUM_THREADS", "1")
-                .config("spark.executor.memory", "1536m")
-                .getOrCreate();
-    }
-
     private static SweepPlan plan(Path dir) throws IOException {
         Files.createDirectories(dir);
         SweepFixtures.tasks(dir, false);
@@ -59,7 +47,7 @@ class RetrainResumeClusterTest {
     @Test
     void anExecutorKilledDuringRetrainingResumesFromItsCheckpointAndEndsLikeAnUninterruptedRun(@TempDir Path dir)
             throws Exception {
-        SparkSession spark = cluster();
+        SparkSession spark = dev.dashspark.spark.testing.LocalSpark.cluster(RetrainResumeClusterTest.class, java.util.Map.of());
         try {
             SweepPlan clean = plan(dir.resolve("clean"));
             SweepRunner.Summary s = SweepRunner.run(spark, clean, System.out);

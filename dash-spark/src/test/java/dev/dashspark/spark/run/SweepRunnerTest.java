@@ -171,15 +171,15 @@ class SweepRunnerTest {
     }
 
     @Test
-    void aTrialThatThrowsAndOneThatDivergesLandAsFailedAndDivergedWhileOthersSucceed(@TempDir Path dir) throws Exception {
+    void badDataLandAsFailedAndADivergingTrialAsDivergedWhileOthersSucceed(@TempDir Path dir) throws Exception {
         SweepFixtures.tasks(dir, true);
         SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,
-                SweepFixtures.body(dir, "tiny, nan-data, bad-labels", "backbone", "0", null), null));
+                SweepFixtures.body(dir, "tiny, nan-data, bad-labels, huge-data", "backbone", "0", null), null));
         SweepPlan plan = SweepPlan.expand(cfg, "test-rev");
         SweepRunner.Summary s = SweepRunner.run(spark, plan, System.out);
-        assertEquals(3, s.ran());
+        assertEquals(4, s.ran());
         assertEquals(1, s.ok());
-        assertEquals(1, s.failed());
+        assertEquals(2, s.failed());
         assertEquals(1, s.diverged());
         assertFalse(s.allOk());
         Map<String, Row> byTask = new HashMap<>();
@@ -187,7 +187,12 @@ class SweepRunnerTest {
             byTask.put(r.getString(r.fieldIndex("task")), r);
         }
         assertEquals("OK", byTask.get("tiny").getString(byTask.get("tiny").fieldIndex("status")));
-        Row diverged = byTask.get("nan-data");
+        Row nan = byTask.get("nan-data");
+        assertEquals("FAILED", nan.getString(nan.fieldIndex("status")), "NaN inputs are a data error, not a divergence");
+        String nanMsg = nan.getString(nan.fieldIndex("error_message"));
+        assertTrue(nanMsg.contains("task 'nan-data': data: " + dir.resolve("nan-data") + "/x_train.npy: NaN at [0, 0, 5]"
+                + " (sample 0); inputs must be finite"), nanMsg);
+        Row diverged = byTask.get("huge-data");
         assertEquals("DIVERGED", diverged.getString(diverged.fieldIndex("status")));
         assertTrue(diverged.getString(diverged.fieldIndex("error_message")).toLowerCase().contains("nan")
                 || diverged.getString(diverged.fieldIndex("error_message")).contains("finite"),
@@ -196,37 +201,38 @@ class SweepRunnerTest {
         Row failed = byTask.get("bad-labels");
         assertEquals("FAILED", failed.getString(failed.fieldIndex("status")));
         String msg = failed.getString(failed.fieldIndex("error_message"));
-        assertTrue(msg.contains("7") && msg.contains("y_train"), msg);
+        assertTrue(msg.contains("y_train.npy: label 7 of sample 1 is not a class index in [0, 2)"), msg);
         assertEquals(Double.POSITIVE_INFINITY, failed.getDouble(failed.fieldIndex("error")));
         assertTrue(Double.isNaN(failed.getDouble(failed.fieldIndex("metric_value"))));
         assertEquals("accuracy", failed.getString(failed.fieldIndex("metric_name")));
         assertNull(failed.get(failed.fieldIndex("arch")));
 
-        // a rerun retries the FAILED trial (attempt 2), not the DIVERGED one (the same seed diverges again)
+        // a rerun retries the FAILED trials (attempt 2), not the DIVERGED one (the same seed diverges again)
         SweepRunner.Summary rerun = SweepRunner.run(spark, plan, System.out);
-        assertEquals(1, rerun.ran());
+        assertEquals(2, rerun.ran());
         assertEquals(1, rerun.skipped());
         assertEquals(1, rerun.notRerun());
         assertEquals(2, attempt(s.resultsPath(), "bad-labels"));
-        assertEquals(1, attempt(s.resultsPath(), "nan-data"));
-        // the third run is the FAILED trial's last (sweep.max-attempts = 3 by default); the fourth runs nothing
-        assertEquals(1, SweepRunner.run(spark, plan, System.out).ran());
+        assertEquals(2, attempt(s.resultsPath(), "nan-data"));
+        assertEquals(1, attempt(s.resultsPath(), "huge-data"));
+        // the third run is the FAILED trials' last (sweep.max-attempts = 3 by default); the fourth runs nothing
+        assertEquals(2, SweepRunner.run(spark, plan, System.out).ran());
         SweepRunner.Summary fourth = SweepRunner.run(spark, plan, System.out);
         assertEquals(0, fourth.ran());
-        assertEquals(2, fourth.notRerun());
-        assertEquals(Map.of("OK", 1, "FAILED", 1, "DIVERGED", 1, "MISSING", 0), fourth.statuses());
+        assertEquals(3, fourth.notRerun());
+        assertEquals(Map.of("OK", 1, "FAILED", 2, "DIVERGED", 1, "MISSING", 0), fourth.statuses());
         assertFalse(fourth.complete());
         assertEquals(3, attempt(s.resultsPath(), "bad-labels"));
-        assertEquals(3, rows(s.resultsPath()).size(), "one row per trial although 5 attempts were committed");
-        assertEquals(5, committed(s.resultsPath()).size());
+        assertEquals(4, rows(s.resultsPath()).size(), "one row per trial although 8 attempts were committed");
+        assertEquals(8, committed(s.resultsPath()).size());
 
         // with sweep.rerun-diverged the DIVERGED trial runs again (attempt 2); a fourth FAILED attempt still does not
         SweepConfig rerunDiverged = SweepConfig.load(SweepFixtures.sweep(dir, SweepFixtures.body(dir,
-                "tiny, nan-data, bad-labels", "backbone", "0", "rerun-diverged = true"), null));
+                "tiny, nan-data, bad-labels, huge-data", "backbone", "0", "rerun-diverged = true"), null));
         SweepRunner.Summary again = SweepRunner.run(spark, SweepPlan.expand(rerunDiverged, "test-rev"), System.out);
         assertEquals(1, again.ran());
         assertEquals(1, again.diverged());
-        assertEquals(2, attempt(s.resultsPath(), "nan-data"));
+        assertEquals(2, attempt(s.resultsPath(), "huge-data"));
         assertNotNull(ResultsTable.readAllAttempts(spark, s.resultsPath()));
     }
 
