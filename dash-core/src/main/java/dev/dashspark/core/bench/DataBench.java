@@ -48,9 +48,9 @@ import java.util.zip.ZipOutputStream;
  */
 public final class DataBench {
 
-    static final String HEADER = "format,size_bytes,held_bytes,rep,cat_ms,alloc_ms,load_ms,load_over_cat,"
+    public static final String HEADER = "format,size_bytes,held_bytes,rep,cat_ms,alloc_ms,load_ms,load_over_cat,"
             + "rest_over_cat,rss_before_mb,peak_rss_mb,peak_delta_mb,peak_over_size";
-    static final List<String> FORMATS = List.of("npy", "npz", "npz-deflated");
+    public static final List<String> FORMATS = List.of("npy", "npz", "npz-deflated");
     private static final int LENGTH = 1000;
     private static final int CHANNELS = 4;
     private static final int LABELS = 36;
@@ -58,62 +58,24 @@ public final class DataBench {
     private DataBench() {
     }
 
-    /** Options; see the class comment. */
-    record Options(long sizeMb, List<String> formats, int reps, Path dir, boolean keep) {
-        static Options parse(String[] args) {
-            long size = 1024;
-            List<String> formats = List.of("npy", "npz");
-            int reps = 3;
-            Path dir = null;
-            boolean keep = false;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--keep")) {
-                    keep = true;
-                    continue;
-                }
-                if (i + 1 >= args.length || !List.of("--size-mb", "--formats", "--reps", "--dir").contains(a)) {
-                    throw new IllegalArgumentException("bench data: unknown or incomplete argument '" + a
-                            + "'; expected --size-mb N, --formats " + String.join(",", FORMATS)
-                            + ", --reps N, --dir DIR, --keep");
-                }
-                String v = args[++i];
-                switch (a) {
-                    case "--size-mb" -> size = positive(a, v);
-                    case "--reps" -> reps = (int) positive(a, v);
-                    case "--dir" -> dir = Path.of(v);
-                    default -> {
-                        formats = List.of(v.split(","));
-                        for (String f : formats) {
-                            if (!FORMATS.contains(f)) {
-                                throw new IllegalArgumentException("bench data: --formats: unknown format '" + f
-                                        + "'; expected some of " + FORMATS);
-                            }
-                        }
-                    }
+    /** Options (see the class comment), parsed by the {@code bench data} command; checked here. */
+    public record Options(long sizeMb, List<String> formats, int reps, Path dir, boolean keep) {
+        public Options {
+            if (sizeMb <= 0 || reps <= 0) {
+                throw new IllegalArgumentException("bench data: --size-mb and --reps must be positive, got " + sizeMb
+                        + " and " + reps);
+            }
+            for (String f : formats) {
+                if (!FORMATS.contains(f)) {
+                    throw new IllegalArgumentException("bench data: --formats: unknown format '" + f
+                            + "'; expected some of " + FORMATS);
                 }
             }
-            return new Options(size, formats, reps, dir, keep);
-        }
-
-        private static long positive(String flag, String v) {
-            try {
-                long n = Long.parseLong(v);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException("bench data: " + flag + ": '" + v + "' is not a positive integer");
+            formats = List.copyOf(formats);
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        run(Options.parse(args), System.out, System.err);
-    }
-
-    static void run(Options o, PrintStream out, PrintStream log) throws Exception {
+    public static void run(Options o, PrintStream out, PrintStream log) throws Exception {
         long samples = Math.max(1, o.sizeMb() * (1L << 20) / ((long) CHANNELS * LENGTH * 4));
         Path dir = o.dir() != null ? Files.createDirectories(o.dir()) : Files.createTempDirectory("dash-bench-data");
         Nd4j.create(1);

@@ -20,8 +20,8 @@ class DataBenchTest {
     @Test
     void printsOneRowPerFormatAndRepetition(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DataBench.run(DataBench.Options.parse(new String[]{"--size-mb", "2", "--formats", "npy,npz,npz-deflated",
-                "--reps", "2", "--dir", dir.toString()}), new PrintStream(out, true, StandardCharsets.UTF_8),
+        DataBench.run(new DataBench.Options(2, List.of("npy", "npz", "npz-deflated"), 2, dir, false),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(DataBench.HEADER, lines.get(0));
@@ -37,7 +37,7 @@ class DataBenchTest {
         }
         assertTrue(Files.exists(dir.resolve("npy/x_train.npy")) && Files.exists(dir.resolve("npz.npz")));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DataBench.Options.parse(new String[]{"--formats", "hdf5"}));
+                () -> new DataBench.Options(1024, List.of("hdf5"), 3, null, false));
         assertEquals("bench data: --formats: unknown format 'hdf5'; expected some of [npy, npz, npz-deflated]",
                 e.getMessage());
     }

@@ -44,6 +44,16 @@ public final class SweepFixtures {
             task.tiny.synthetic.test = 16
             """;
 
+    /** The tiny synthetic task under another name, with {@code key = value} overrides (e.g. a longer budget). */
+    public static String tinyTask(String name, String... overrides) {
+        String t = TINY.replace("task.tiny.", "task." + name + ".");
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            t = t.replaceAll("(?m)^task\\." + name + "\\." + overrides[i] + " = .*$", "task." + name + "." + overrides[i]
+                    + " = " + overrides[i + 1]);
+        }
+        return t;
+    }
+
     public static String fileTask(String name, String data) {
         return TINY.replace("task.tiny.", "task." + name + ".").replaceAll("(?m)^task\\." + name + "\\.synthetic.*\\n", "")
                 + "task." + name + ".data = " + data + "\n";
