@@ -55,13 +55,12 @@ public final class Clips {
     }
 
     /**
-     * Checks that all chunks of each clip carry the same labels (B, L), the clip's; {@code array} names the clip
-     * ids in the error.
+     * Checks that all chunks of each clip carry the same labels (B, L), the clip's.
      *
      * @throws IllegalArgumentException naming the clip id and the two samples that disagree
      */
-    public static void checkLabels(INDArray clipIds, INDArray labels, String array) {
-        labels(groups(clipIds), clipIds, labels, array);
+    public static void checkLabels(INDArray clipIds, INDArray labels) {
+        labels(groups(clipIds), clipIds, labels);
     }
 
     /**
@@ -76,7 +75,12 @@ public final class Clips {
                     + " clip ids for " + logits.size(0) + " samples");
         }
         int[][] groups = groups(clipIds);
-        double[][] clipLabels = labels(groups, clipIds, labels, "clip ids");
+        double[][] clipLabels;
+        try {
+            clipLabels = labels(groups, clipIds, labels);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("clips: " + e.getMessage(), e);
+        }
         double[][] z = MetricInputs.rows(logits);
         int n = z[0].length;
         double[][] p = new double[groups.length][n];
@@ -93,10 +97,10 @@ public final class Clips {
     }
 
     /** The labels of each clip (its first row's), checking the other rows agree. */
-    private static double[][] labels(int[][] groups, INDArray clipIds, INDArray labels, String array) {
+    private static double[][] labels(int[][] groups, INDArray clipIds, INDArray labels) {
         if (labels.rank() != 2 || labels.size(0) != clipIds.length()) {
-            throw new IllegalArgumentException("clips: labels shape " + Arrays.toString(labels.shape()) + " must be (B, L)"
-                    + " for " + clipIds.length() + " clip ids");
+            throw new IllegalArgumentException("labels shape " + Arrays.toString(labels.shape()) + " must be (B, L) for "
+                    + clipIds.length() + " clip ids");
         }
         double[][] y = MetricInputs.rows(labels);
         double[] ids = MetricInputs.flat(clipIds);
@@ -105,7 +109,7 @@ public final class Clips {
             int first = groups[c][0];
             for (int row : groups[c]) {
                 if (!Arrays.equals(y[row], y[first])) {
-                    throw new IllegalArgumentException(array + ": samples " + first + " and " + row + " are chunks of clip "
+                    throw new IllegalArgumentException("samples " + first + " and " + row + " are chunks of clip "
                             + (long) ids[first] + " but have different labels; every chunk of a clip carries the clip's"
                             + " labels");
                 }

@@ -123,10 +123,9 @@ public final class TaskDataReader {
                 if (clips != null) {
                     String array = TaskLayout.Extra.CLIP.array(split);
                     try {
-                        Clips.checkLabels(clips, arrays.get("y_" + split), array);
+                        Clips.checkLabels(clips, arrays.get("y_" + split));
                     } catch (IllegalArgumentException e) {
-                        throw new DataFileException(spec.name(), files.fileOf(array), array, e.getMessage()
-                                .substring(array.length() + 2), e);
+                        throw new DataFileException(spec.name(), files.fileOf(array), array, e.getMessage(), e);
                     }
                 }
             }

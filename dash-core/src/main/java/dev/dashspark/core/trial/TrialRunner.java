@@ -7,7 +7,6 @@ import dev.dashspark.core.metric.Metric;
 import dev.dashspark.core.task.OutputKind;
 import dev.dashspark.core.task.TargetNormalization;
 import dev.dashspark.core.task.TaskData;
-import dev.dashspark.core.task.TaskLayout;
 import dev.dashspark.core.task.TaskSpec;
 import dev.dashspark.core.train.Diverged;
 import dev.dashspark.core.train.LrSchedules;
@@ -22,6 +21,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.SplittableRandom;
+
+import static dev.dashspark.core.task.TaskLayout.Extra.CLIP;
+import static dev.dashspark.core.task.TaskLayout.Extra.IGNORE;
 
 /**
  * One DASH trial on one machine (docs/algorithm.md): the architecture from the method's {@link Searcher} (DASH's
@@ -130,21 +132,20 @@ public final class TrialRunner {
     private TrialContext context(TaskData d, long splitSeed) {
         TrialContext.Split train;
         TrialContext.Split val;
-        INDArray ignoreTrain = d.extra(TaskLayout.Extra.IGNORE, "train");
+        INDArray ignoreTrain = d.extra(IGNORE, "train");
         if (d.hasValidation()) {
             train = split(d.xTrain(), d.yTrain(), ignoreTrain, null, null);
-            val = split(d.xVal(), d.yVal(), d.extra(TaskLayout.Extra.IGNORE, "val"), d.extra(TaskLayout.Extra.CLIP, "val"),
-                    null);
+            val = split(d.xVal(), d.yVal(), d.extra(IGNORE, "val"), d.extra(CLIP, "val"), null);
         } else {
             TaskData.Holdout h = d.holdout(options.validationFraction(), splitSeed);
             train = split(d.xTrain(), d.yTrain(), ignoreTrain, null, h.train());
             int[] v = h.val();
-            val = split(TrainLoop.rows(d.xTrain(), v), TrainLoop.rows(d.yTrain(), v), rowsOf(ignoreTrain, v), null, null);
+            val = split(TrainLoop.rows(d.xTrain(), v), TrainLoop.rows(d.yTrain(), v), rowsOf(ignoreTrain, v), null,
+                    null);
         }
         INDArray[] decoder = spec.targetNormalization() == TargetNormalization.PER_POSITION ? decoder(train.labels()) : null;
         return new TrialContext(spec, options, metric, progress, checkpoints, train, val,
-                split(d.xTest(), d.yTest(), d.extra(TaskLayout.Extra.IGNORE, "test"), d.extra(TaskLayout.Extra.CLIP, "test"),
-                        null), decoder);
+                split(d.xTest(), d.yTest(), d.extra(IGNORE, "test"), d.extra(CLIP, "test"), null), decoder);
     }
 
     /** A context without data, for building networks outside a run (benchmarks, tests). */

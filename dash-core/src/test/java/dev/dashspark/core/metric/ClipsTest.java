@@ -69,9 +69,12 @@ class ClipsTest {
         double[][] bad = LABELS.clone();
         bad[4] = new double[]{0, 1};
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Clips.checkLabels(IDS, Nd4j.createFromArray(bad), "clip_val"));
-        assertEquals("clip_val: samples 1 and 4 are chunks of clip 3 but have different labels; every chunk of a clip"
-                + " carries the clip's labels", e.getMessage());
+                () -> Clips.checkLabels(IDS, Nd4j.createFromArray(bad)));
+        assertEquals("samples 1 and 4 are chunks of clip 3 but have different labels; every chunk of a clip carries"
+                + " the clip's labels", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Clips.average(Nd4j.createFromArray(LOGITS),
+                Nd4j.createFromArray(bad), IDS));
+        assertTrue(e.getMessage().startsWith("clips: samples 1 and 4 are chunks of clip 3"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Clips.average(Nd4j.createFromArray(LOGITS),
                 Nd4j.createFromArray(LABELS), Nd4j.createFromArray(1.0, 2.0)));
         assertEquals("clips: 2 clip ids for 6 samples", e.getMessage());
