@@ -30,7 +30,13 @@ abstract class Blas {
 
     private static final boolean AVAILABLE = probe();
 
-    /** OpenBLAS is loaded (ND4J's CPU backend): the GEMM algorithm can run. */
+    /**
+     * OpenBLAS is loaded (ND4J's CPU backend): the GEMM algorithm can run. On first use this sets OpenBLAS to one
+     * thread for the whole process: the convolution's parallelism is dash-core's own threads, each calling BLAS on
+     * its samples. With OpenBLAS's default (its own pool per call, from each of those threads), its idle workers
+     * spin against dash-core's threads: a ResNet1D training step took 2–5× more CPU time (docs/convolution.md).
+     * ND4J's own matrix products then run on one thread; the AggConv search step's CPU time was unchanged.
+     */
     static boolean available() {
         return AVAILABLE;
     }
@@ -41,6 +47,7 @@ abstract class Blas {
                 return false;
             }
             Class.forName("org.bytedeco.openblas.global.openblas_nolapack", true, Blas.class.getClassLoader());
+            openblas_nolapack.blas_set_num_threads(1);
             return true;
         } catch (Throwable e) {
             return false;
