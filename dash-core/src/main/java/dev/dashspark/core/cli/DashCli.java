@@ -15,7 +15,9 @@ public final class DashCli {
     static final String USAGE = """
             usage: dash trial --conf FILE --task NAME --method dash|mixed-results|backbone|random [--seed N]
                               [--hpo reference|lr|none] [--out FILE]
-                   dash bench trial [--conf FILE] [--task NAME] [--seed N] [--hpo GRID]
+                   dash bench trial [--tasks 1d,2d] [--seed N] [--steps N] [--search-steps N] [--stock-steps N]
+                                    [--profile-reps N] [--budget S,H,R] [--grid reference|lr|none] [--train2d N]
+                                    [--trials S,H,R]
                    dash bench aggconv --sweep kd|len [--points 1,2,...] [--methods fft,mixed-weights,mixed-results]
                                       [--steps N] [--warmup N] [--batch B]
             """;
