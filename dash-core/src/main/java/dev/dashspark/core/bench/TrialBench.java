@@ -51,7 +51,8 @@ import java.util.SplittableRandom;
  * ({@link #FOUND_1D}, {@link #FOUND_2D}): seconds per step, per HPO epoch and per retraining epoch (its steps plus
  * the validation pass), peak heap and peak resident memory of the process while it is timed (resident memory only
  * grows within a JVM: compare it between runs, not between rows), and the per-vertex profile of one step ({@link StepProfile}); then the
- * same networks on DL4J's stock layers ({@link StockLayers}), timed over {@code --stock-steps} steps, and the ratios.
+ * same networks on DL4J's stock layers ({@link StockLayers}), timed over {@code --stock-steps} steps (0: skipped),
+ * and the ratios.
  * Finally the whole-trial times these imply for {@code --budget} epochs (default the paper's 100, 80, 200) and the
  * HPO {@code --grid}, dash against backbone; with {@code --trials S,H,R}, also real {@code backbone} and
  * {@code dash} trials with those epochs (grid {@code lr}).
@@ -66,9 +67,9 @@ public final class TrialBench {
 
     /** The 1D found network: dense causal convolutions with k ≤ 9 and dilations up to 127 (slot order). */
     static final int[][] FOUND_1D = {{9, 1}, {7, 15}, {9, 127}, {5, 7}, {9, 63}, {7, 31}, {3, 127}, {9, 3}, {5, 63}};
-    /** The 2D found network: k ≤ 9, dilations up to 15 (slot order: stem, then conv1 and conv2 of six blocks). */
-    static final int[][] FOUND_2D = {{3, 1}, {5, 3}, {3, 7}, {7, 1}, {3, 15}, {9, 3}, {5, 7}, {3, 1}, {7, 15},
-            {5, 3}, {3, 7}, {9, 1}, {3, 15}};
+    /** The 2D found network: k ≤ 7, dilations up to 15 (slot order: stem, then conv1 and conv2 of six blocks). */
+    static final int[][] FOUND_2D = {{3, 1}, {5, 3}, {3, 7}, {3, 1}, {3, 15}, {5, 3}, {3, 7}, {7, 1}, {3, 15},
+            {5, 3}, {3, 7}, {3, 1}, {5, 7}};
 
     private TrialBench() {
     }
@@ -89,7 +90,7 @@ public final class TrialBench {
             Hyperparams.grid(grid, false);
             String trials = f.string("--trials", null);
             return new Options(tasks, f.integer("--seed", 0L), f.integer("--steps", 22, 1),
-                    f.integer("--search-steps", 3, 1), f.integer("--stock-steps", 3, 1),
+                    f.integer("--search-steps", 3, 1), f.integer("--stock-steps", 3, 0),
                     f.integer("--profile-reps", 3, 1), epochs("--budget", f.string("--budget", "100,80,200")), grid,
                     f.integer("--train2d", 1280, 64), trials == null ? null : epochs("--trials", trials));
         }
@@ -204,8 +205,10 @@ public final class TrialBench {
             for (int i = 0; i < 2; i++) {
                 ComputationGraph net = runner.retrainNet(archs[i], h, o.seed());
                 epochs[i] = network(names[i], "dash", net, o.steps(), true);
-                double stockEpoch = network(names[i], "stock", stock(net), o.stockSteps(), false)[1];
-                row(names[i], "ratio", "stock_over_dash_retrain_epoch", stockEpoch / epochs[i][1], "x");
+                if (o.stockSteps() > 0) {
+                    double stockEpoch = network(names[i], "stock", stock(net), o.stockSteps(), false)[1];
+                    row(names[i], "ratio", "stock_over_dash_retrain_epoch", stockEpoch / epochs[i][1], "x");
+                }
             }
             projection(searchStep * searchStepsPerEpoch, epochs[1], epochs[0]);
             if (o.trials() != null) {

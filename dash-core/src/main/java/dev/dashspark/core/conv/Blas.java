@@ -41,6 +41,17 @@ abstract class Blas {
         return AVAILABLE;
     }
 
+    /**
+     * Puts OpenBLAS back to one thread if something reset it since (ND4J's thread setters do: a Spark executor's
+     * trial sets BLAS's threads to the task's cores). Called before every convolution: a JNI read when nothing
+     * changed.
+     */
+    static void singleThreaded() {
+        if (openblas_nolapack.blas_get_num_threads() != 1) {
+            openblas_nolapack.blas_set_num_threads(1);
+        }
+    }
+
     private static boolean probe() {
         try {
             if (!Nd4j.getEnvironment().isCPU()) {

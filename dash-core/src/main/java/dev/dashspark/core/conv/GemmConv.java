@@ -194,6 +194,7 @@ final class GemmConv {
     }
 
     static void forward(ConvGeometry g, Blas blas, INDArray x, INDArray w, INDArray bias, INDArray y) {
+        Blas.singleThreaded();
         Layout l = Layout.of(g, x.shape());
         Mem xm = blas.wrap(x);
         Mem ym = blas.wrap(y);
@@ -289,6 +290,7 @@ final class GemmConv {
 
     static void backward(ConvGeometry g, Blas blas, INDArray x, INDArray w, INDArray dy, INDArray dx, INDArray dw,
                          INDArray db) {
+        Blas.singleThreaded();
         Layout l = Layout.of(g, x.shape());
         Mem xm = blas.wrap(x);
         Mem dym = blas.wrap(dy);
