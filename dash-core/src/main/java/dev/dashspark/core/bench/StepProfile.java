@@ -47,6 +47,9 @@ final class StepProfile {
     }
 
     static List<Row> measure(ComputationGraph net, INDArray x, INDArray y, int reps) {
+        if (net.getFlattenedGradients() == null) {
+            net.initGradientsView(); // a network that has not trained yet has no gradient views
+        }
         GraphVertex[] vertices = net.getVertices();
         Map<String, INDArray> acts = net.feedForward(new INDArray[]{x}, true, false);
         acts = new HashMap<>(acts);

@@ -13,5 +13,10 @@ public enum ConvAlgorithm {
      * One matrix product per kernel tap over phase images of the input, on OpenBLAS (ND4J's CPU backend only); its
      * backward costs about twice its forward, like any GEMM convolution's.
      */
-    GEMM
+    GEMM,
+    /**
+     * libnd4j's own {@code conv2d} ops (cuDNN on the CUDA backend); dense convolutions only. On the CPU backend
+     * several times slower than GEMM (docs/convolution.md).
+     */
+    ND4J
 }

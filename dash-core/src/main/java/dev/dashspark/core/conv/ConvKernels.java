@@ -29,20 +29,23 @@ public final class ConvKernels {
     public static void forward(ConvGeometry g, ConvAlgorithm algorithm, INDArray x, INDArray w, INDArray bias,
                                INDArray y) {
         check(g, x, w, bias);
-        long[] ys = g.outputShape(x.shape());
-        requireShape("y", y, ys);
-        switch (resolve(algorithm, g, x.dataType())) {
-            case DIRECT -> ReferenceConv.forward(g, x, w, bias, y);
-            case GEMM -> {
-                DataType t = x.dataType();
-                INDArray out = writable(y, t);
-                GemmConv.forward(g, Blas.of(t), dense(x, t), dense(w, t), bias == null ? null : dense(bias, t), out);
-                if (out != y) {
-                    y.assign(out);
-                }
-            }
-            default -> throw new IllegalStateException("unresolved algorithm " + algorithm);
+        requireShape("y", y, g.outputShape(x.shape()));
+        ConvAlgorithm resolved = resolve(algorithm, g, x.dataType());
+        if (resolved == ConvAlgorithm.DIRECT) {
+            ReferenceConv.forward(g, x, w, bias, y);
+            return;
         }
+        DataType t = x.dataType();
+        INDArray out = writable(y, t);
+        INDArray xd = dense(x, t);
+        INDArray wd = dense(w, t);
+        INDArray bd = bias == null ? null : dense(bias, t);
+        if (resolved == ConvAlgorithm.GEMM) {
+            GemmConv.forward(g, Blas.of(t), xd, wd, bd, out);
+        } else {
+            Nd4jConv.forward(g, xd, wd, bd, out);
+        }
+        copyBack(y, out);
     }
 
     /**
@@ -67,32 +70,43 @@ public final class ConvKernels {
             throw new IllegalArgumentException("conv: db must hold " + g.outChannels() + " values, got "
                     + Arrays.toString(db.shape()));
         }
-        switch (resolve(algorithm, g, x.dataType())) {
-            case DIRECT -> ReferenceConv.backward(g, x, w, dy, dx, dw, db);
-            case GEMM -> {
-                DataType t = x.dataType();
-                INDArray dxOut = dx == null ? null : writable(dx, t);
-                INDArray dwOut = writable(dw, t);
-                INDArray dbOut = db == null ? null : writable(db, t);
-                GemmConv.backward(g, Blas.of(t), dense(x, t), dense(w, t), dense(dy, t), dxOut, dwOut, dbOut);
-                for (INDArray[] pair : new INDArray[][]{{dx, dxOut}, {dw, dwOut}, {db, dbOut}}) {
-                    if (pair[0] != pair[1]) {
-                        pair[0].assign(pair[1]);
-                    }
-                }
-            }
-            default -> throw new IllegalStateException("unresolved algorithm " + algorithm);
+        ConvAlgorithm resolved = resolve(algorithm, g, x.dataType());
+        if (resolved == ConvAlgorithm.DIRECT) {
+            ReferenceConv.backward(g, x, w, dy, dx, dw, db);
+            return;
         }
+        DataType t = x.dataType();
+        INDArray dxOut = dx == null ? null : writable(dx, t);
+        INDArray dwOut = writable(dw, t);
+        INDArray dbOut = db == null ? null : writable(db, t);
+        INDArray xd = dense(x, t);
+        INDArray wd = dense(w, t);
+        INDArray dyd = dense(dy, t);
+        if (resolved == ConvAlgorithm.GEMM) {
+            GemmConv.backward(g, Blas.of(t), xd, wd, dyd, dxOut, dwOut, dbOut);
+        } else {
+            Nd4jConv.backward(g, xd, wd, dyd, dxOut, dwOut, dbOut);
+        }
+        copyBack(dx, dxOut);
+        copyBack(dw, dwOut);
+        copyBack(db, dbOut);
     }
 
     /**
      * The algorithm that runs: {@code algorithm} itself unless AUTO; AUTO is GEMM for FLOAT and DOUBLE arrays on
-     * ND4J's CPU backend, DIRECT elsewhere. A forced GEMM where OpenBLAS is not loaded is an error.
+     * ND4J's CPU backend, else ND4J for dense convolutions, else DIRECT. A forced GEMM where OpenBLAS is not loaded,
+     * or a forced ND4J on a depthwise convolution, is an error.
      */
     public static ConvAlgorithm resolve(ConvAlgorithm algorithm, ConvGeometry g, DataType type) {
         boolean gemm = Blas.available() && (type == DataType.FLOAT || type == DataType.DOUBLE);
         return switch (algorithm) {
-            case AUTO -> gemm ? ConvAlgorithm.GEMM : ConvAlgorithm.DIRECT;
+            case AUTO -> gemm ? ConvAlgorithm.GEMM : g.depthwise() ? ConvAlgorithm.DIRECT : ConvAlgorithm.ND4J;
+            case ND4J -> {
+                if (g.depthwise()) {
+                    throw new IllegalArgumentException("conv algorithm ND4J computes dense convolutions only, got " + g);
+                }
+                yield ConvAlgorithm.ND4J;
+            }
             case GEMM -> {
                 if (!gemm) {
                     throw new IllegalArgumentException("conv algorithm GEMM needs ND4J's CPU backend (OpenBLAS) and "
@@ -130,6 +144,13 @@ public final class ConvKernels {
     private static INDArray dense(INDArray a, DataType t) {
         INDArray r = a.dataType() == t ? a : a.castTo(t);
         return Flat.isDense(r) ? r : r.dup('c');
+    }
+
+    /** The result into {@code target} when it was computed elsewhere ({@link #writable}). */
+    private static void copyBack(INDArray target, INDArray computed) {
+        if (target != null && computed != target) {
+            target.assign(computed);
+        }
     }
 
     /** {@code a} itself when the kernels can write it in place, else a dense array of its shape to copy back. */

@@ -7,7 +7,7 @@ import dev.dashspark.core.util.Parallel;
  * {@link ChannelBatchNorm}'s passes over FLOAT activations, in float arithmetic the JIT can vectorise (the DOUBLE
  * path of {@link ChannelBatchNormImpl} keeps double arithmetic for gradient checks). Activations are (B, C, P) for P
  * positions per channel, c-ordered; each channel is one task on the dash-core threads; rows are copied in bulk into
- * per-thread float arrays of at most {@value #CHUNK} values, and sums are kept in four float accumulators per chunk,
+ * the task's own float arrays of at most {@value #CHUNK} values, and sums are kept in four float accumulators per chunk,
  * added into double per chunk (PyTorch's CPU batch norm also accumulates its statistics in double).
  *
  * <p>The ReLU mask in backward is the sign of the recomputed pre-activation {@code z = x·scale + offset}, taken from
@@ -17,9 +17,6 @@ import dev.dashspark.core.util.Parallel;
 final class BatchNormFloat {
     static final int CHUNK = 1024;
 
-    private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[][]{
-            new float[CHUNK], new float[CHUNK]});
-
     private BatchNormFloat() {
     }
 
@@ -27,7 +24,7 @@ final class BatchNormFloat {
     static void statistics(Flat x, int batch, int channels, int plane, double[] mean, double[] var) {
         long n = (long) batch * plane;
         Parallel.forRange(channels, c -> {
-            float[] r = ROWS.get()[0];
+            float[] r = new float[Math.min(CHUNK, plane)];
             float shift = (float) x.get(c * plane);
             double s = 0;
             double ss = 0;
@@ -71,7 +68,7 @@ final class BatchNormFloat {
     static void normalize(Flat x, Flat y, int batch, int channels, int plane, double[] scale, double[] offset,
                           boolean relu) {
         Parallel.forRange(channels, c -> {
-            float[] r = ROWS.get()[0];
+            float[] r = new float[Math.min(CHUNK, plane)];
             float sc = (float) scale[c];
             float of = (float) offset[c];
             for (int b = 0; b < batch; b++) {
@@ -104,9 +101,8 @@ final class BatchNormFloat {
                          double[] dBeta) {
         long n = (long) batch * plane;
         Parallel.forRange(channels, c -> {
-            float[][] rows = ROWS.get();
-            float[] xr = rows[0];
-            float[] gr = rows[1];
+            float[] xr = new float[Math.min(CHUNK, plane)];
+            float[] gr = new float[Math.min(CHUNK, plane)];
             double is = 1.0 / Math.sqrt(var[c] + eps);
             float sc = (float) scale[c]; // the forward pass's own, so the ReLU mask is the one it applied
             float of = (float) offset[c];
