@@ -56,7 +56,7 @@ public record WideResNet(int inChannels, int height, int width, int outputs, int
     }
 
     private boolean remainShape() {
-        return head.kind() == Head.DENSE;
+        return head.kind() == dev.dashspark.core.task.OutputKind.DENSE;
     }
 
     @Override
@@ -129,7 +129,8 @@ public record WideResNet(int inChannels, int height, int width, int outputs, int
             }
         }
         int last = 64 * widen;
-        g.addLayer("headbn", ChannelBatchNorm.builder().nOut(last).relu(true).build(), prev);
+        // the reference's final BatchNorm2d has momentum 0.9 (its running statistics follow the last batches closely)
+        g.addLayer("headbn", ChannelBatchNorm.builder().nOut(last).momentum(0.9).relu(true).build(), prev);
         long[] grid = outputGrid();
         Backbone.addHead(g, "headbn", last, grid[0], grid[1], outputs, head);
         return g.setOutputs("out").setInputTypes(InputType.convolutional(height, width, inChannels)).build();

@@ -5,10 +5,10 @@ import dev.dashspark.core.arch.Architecture;
 import dev.dashspark.core.arch.LayerChoice;
 import dev.dashspark.core.backbone.Backbone;
 import dev.dashspark.core.backbone.ConvSlot;
-import dev.dashspark.core.task.OutputKind;
 import dev.dashspark.core.task.TaskData;
 import dev.dashspark.core.task.TaskSpec;
 import dev.dashspark.core.train.TrainLoop;
+import dev.dashspark.core.trial.HpoGrid;
 import dev.dashspark.core.trial.Hyperparams;
 import dev.dashspark.core.trial.Method;
 import dev.dashspark.core.trial.Progress;
@@ -30,6 +30,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -76,7 +77,7 @@ public final class TrialBench {
 
     /** Parsed arguments; errors name the flag and the value. */
     record Options(List<String> tasks, long seed, int steps, int searchSteps, int stockSteps, int profileReps,
-                   int[] budget, String grid, int train2d, int[] trials) {
+                   int[] budget, HpoGrid grid, int train2d, int[] trials) {
         static Options parse(String[] args) {
             Flags f = Flags.parse(args, List.of("--tasks", "--seed", "--steps", "--search-steps", "--stock-steps",
                     "--profile-reps", "--budget", "--grid", "--train2d", "--trials"));
@@ -86,8 +87,7 @@ public final class TrialBench {
                     throw new IllegalArgumentException("--tasks: expected 1d and/or 2d, got '" + t + "'");
                 }
             }
-            String grid = f.string("--grid", "reference");
-            Hyperparams.grid(grid, false);
+            HpoGrid grid = HpoGrid.parse(f.string("--grid", "reference"));
             String trials = f.string("--trials", null);
             return new Options(tasks, f.integer("--seed", 0L), f.integer("--steps", 22, 1),
                     f.integer("--search-steps", 3, 1), f.integer("--stock-steps", 3, 0),
@@ -115,24 +115,50 @@ public final class TrialBench {
         }
     }
 
-    /** A bench task: its spec (shapes, space, batch), data sizes and found architecture. */
-    record BenchTask(String id, TaskSpec spec, int train, int val, int[][] found) {
+    /** A bench task: its properties (as a task file declares them), data sizes and found architecture. */
+    record BenchTask(String id, Map<String, String> properties, int train, int val, int[][] found) {
         static BenchTask of(String id, Options o) {
             return id.equals("1d")
-                    ? new BenchTask(id, spec(id, 1, 1, new int[]{784}, "resnet1d", new int[]{3, 5, 7, 9},
-                    new int[]{1, 3, 7, 15, 31, 63, 127}, 256), 5400, 600, FOUND_1D)
-                    : new BenchTask(id, spec(id, 2, 3, new int[]{32, 32}, "wrn", new int[]{3, 5, 7, 9},
-                    new int[]{1, 3, 7, 15}, 64), o.train2d(), Math.max(64, o.train2d() / 5), FOUND_2D);
+                    ? new BenchTask(id, properties("1", "1", "784", "resnet1d", "1,3,7,15,31,63,127", 256), 5400, 600,
+                    FOUND_1D)
+                    : new BenchTask(id, properties("2", "3", "32x32", "wrn", "1,3,7,15", 64), o.train2d(),
+                    Math.max(64, o.train2d() / 5), FOUND_2D);
         }
 
-        private static TaskSpec spec(String id, int dims, int channels, int[] shape, String backbone, int[] k, int[] d,
-                                     int batch) {
-            return new TaskSpec("bench-" + id, dims, channels, shape, OutputKind.CLASSES, 10, "ce", "accuracy",
-                    backbone, k, d, batch, 100, 80, 200, TaskSpec.DEFAULT_GRAD_SCALE, 1.0, null, null, Map.of());
+        private static Map<String, String> properties(String dims, String channels, String shape, String backbone,
+                                                      String dilations, int batch) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("dims", dims);
+            p.put("channels", channels);
+            p.put("shape", shape);
+            p.put("output", "classes");
+            p.put("outputs", "10");
+            p.put("loss", "ce");
+            p.put("metric", "accuracy");
+            p.put("backbone", backbone);
+            p.put("kernels", "3,5,7,9");
+            p.put("dilations", dilations);
+            p.put("batch", Integer.toString(batch));
+            return p;
+        }
+
+        /** The task with the paper's budgets (search 100, HPO 80, retraining 200 epochs), validated by TaskSpec. */
+        TaskSpec spec() {
+            return withEpochs(new int[]{100, 80, 200});
+        }
+
+        /** The task with other epoch budgets. */
+        TaskSpec withEpochs(int[] epochs) {
+            Map<String, String> p = new LinkedHashMap<>(properties);
+            p.put("search-epochs", Integer.toString(epochs[0]));
+            p.put("hpo-epochs", Integer.toString(epochs[1]));
+            p.put("retrain-epochs", Integer.toString(epochs[2]));
+            return TaskSpec.fromProperties("bench-" + id, p);
         }
 
         int batches() {
-            return (train + spec.batchSize() - 1) / spec.batchSize();
+            int batch = Integer.parseInt(properties.get("batch"));
+            return (train + batch - 1) / batch;
         }
 
         Architecture found(Backbone b) {
@@ -198,7 +224,7 @@ public final class TrialBench {
             row("supernet", "dash", "search_step", searchStep, "s");
             row("supernet", "dash", "search_epoch", searchStep * searchStepsPerEpoch, "s");
             Backbone retrain = runner.backbone(true);
-            Hyperparams h = Hyperparams.grid("none", false).get(0);
+            Hyperparams h = HpoGrid.NONE.configurations(false).get(0);
             Architecture[] archs = {retrain.defaultArchitecture(), task.found(retrain)};
             String[] names = {"backbone", "found"};
             double[][] epochs = new double[2][];
@@ -266,7 +292,7 @@ public final class TrialBench {
             return new double[]{step, epoch, hpoEpoch, validation};
         }
 
-        /** The HPO stage's fraction of batches per epoch (TrialRunner: 0.2, 0.1, 0.05 or 0.01). */
+        /** The HPO stage's fraction of batches per epoch (trial.Hpo's: 0.2, 0.1, 0.05 or 0.01). */
         private static double hpoFraction(long batches) {
             return batches < 50 ? 0.2 : batches < 100 ? 0.1 : batches < 500 ? 0.05 : 0.01;
         }
@@ -300,12 +326,12 @@ public final class TrialBench {
          * has one) and retraining, from the measured epochs.
          */
         private void projection(double searchEpoch, double[] found, double[] backbone) {
-            int configs = Hyperparams.grid(o.grid(), false).size();
+            int configs = o.grid().configurations(false).size();
             int hpo = configs > 1 ? configs : 0;
             int[] b = o.budget();
             double dash = b[0] * searchEpoch + hpo * (b[1] * found[2] + found[3]) + b[2] * found[1];
             double base = hpo * (b[1] * backbone[2] + backbone[3]) + b[2] * backbone[1];
-            String at = "budget_" + b[0] + "_" + b[1] + "_" + b[2] + "_grid_" + o.grid();
+            String at = "budget_" + b[0] + "_" + b[1] + "_" + b[2] + "_grid_" + o.grid().configName();
             row("trial", "projection", "dash_total_" + at, dash, "s");
             row("trial", "projection", "backbone_total_" + at, base, "s");
             row("trial", "projection", "dash_over_backbone_" + at, dash / base, "x");
@@ -313,16 +339,13 @@ public final class TrialBench {
 
         /** Real backbone and dash trials with the {@code --trials} epochs and the {@code lr} grid. */
         private void trials() {
-            TaskSpec s = task.spec();
             int[] e = o.trials();
-            TaskSpec small = new TaskSpec(s.name(), s.dims(), s.inputChannels(), s.inputShape(), s.outputKind(),
-                    s.numOutputs(), s.loss(), s.metric(), s.backbone(), s.kernels(), s.dilations(), s.batchSize(),
-                    e[0], e[1], e[2], s.gradScale(), s.posWeight(), null, null, Map.of());
+            TaskSpec small = task.withEpochs(e);
             double[] totals = new double[2];
             Method[] methods = {Method.BACKBONE, Method.DASH};
             for (int i = 0; i < 2; i++) {
                 Peak peak = Peak.start();
-                TrialResult r = new TrialRunner(small, methods[i], o.seed(), new TrialRunner.Options("lr", 0.1),
+                TrialResult r = new TrialRunner(small, methods[i], o.seed(), new TrialRunner.Options(HpoGrid.LR, 0.1),
                         Progress.NONE).run(data);
                 double[] mem = peak.stop();
                 String at = "trial_" + e[0] + "_" + e[1] + "_" + e[2] + "_grid_lr";

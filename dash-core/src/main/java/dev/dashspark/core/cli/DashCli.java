@@ -20,12 +20,17 @@ public final class DashCli {
                                     [--trials S,H,R]
                    dash bench aggconv --sweep kd|len [--points 1,2,...] [--methods fft,mixed-weights,mixed-results]
                                       [--steps N] [--warmup N] [--batch B]
+                   dash bench data [--size-mb N] [--formats npy,npz,npz-deflated] [--reps N] [--dir DIR] [--keep]
             """;
 
     public static void main(String[] args) {
         try {
             if (args.length >= 2 && args[0].equals("bench") && args[1].equals("aggconv")) {
                 AggConvBench.main(Arrays.copyOfRange(args, 2, args.length));
+                return;
+            }
+            if (args.length >= 2 && args[0].equals("bench") && args[1].equals("data")) {
+                dev.dashspark.core.bench.DataBench.main(Arrays.copyOfRange(args, 2, args.length));
                 return;
             }
             if (args.length >= 2 && args[0].equals("bench") && args[1].equals("trial")) {

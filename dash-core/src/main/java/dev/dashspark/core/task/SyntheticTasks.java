@@ -32,10 +32,13 @@ import java.util.TreeSet;
  *       invariant under every sign pattern; and negating x on alternate blocks of τ samples,
  *       {@code x[t]·(−1)^⌊t/τ⌋}, maps S to −S and class 0 to class 1 exactly. Hence every window of ≤ τ samples
  *       has the same distribution in both classes, while S itself needs x[t] and x[t + τ] together.</li>
- *   <li><b>{@code motifs}</b> (1D, 1 channel, length {@code length} = 128 ≥ 7; 4 labels, multi-label; 512/128/256).
- *       Parameters {@code noise} σ = 0.3, {@code amplitude} = 1, {@code probability} = 0.5. x ~ N(0, σ²); label j
- *       is 1 with the given probability, and then {@code amplitude·MOTIF_j} is added at a uniform position;
- *       {@link #motifs()} lists the four fixed motifs (lengths 7, 6, 7, 5).</li>
+ *   <li><b>{@code motifs}</b> (1D, 1 channel, length {@code length} = 128 ≥ the longest stretched motif; 4 labels,
+ *       multi-label; 512/128/256). Parameters {@code noise} σ = 0.3, {@code amplitude} = 1, {@code probability} =
+ *       0.5, {@code stretch} = 1. x ~ N(0, σ²); label j is 1 with the given probability, and then
+ *       {@code amplitude·MOTIF_j} is added at a uniform position, its m-th value at offset m·stretch (zeros between:
+ *       the motif dilated by {@code stretch}); {@link #motifs()} lists the four fixed motifs (lengths 7, 6, 7, 5).
+ *       <i>The known answer</i> with stretch s &gt; 1: a convolution with dilation s and a kernel as long as the motif
+ *       matches a motif in one layer.</li>
  *   <li><b>{@code texture}</b> (2D, 1 channel, {@code height} × {@code width} = 16 × 16, each ≥ 4; 3 classes;
  *       192/48/96). Parameter {@code noise} σ = 0.5. With a period P ~ U[3, 6) and phases φ, ψ ~ U[0, 2π):
  *       class 0 horizontal stripes sin(2πi/P + φ) (constant along each row i), class 1 vertical stripes
@@ -47,12 +50,22 @@ import java.util.TreeSet;
  *       3 × 3 mean filter (over the in-grid neighbours) and thresholded at 0: a = high above, low elsewhere. The
  *       output is the {@link DarcySolver} solution u of −∇·(a∇u) = 1, u = 0 on the boundary. x = a, y = u, both
  *       (B, 1, size, size).</li>
+ *   <li><b>{@code spacing}</b> (1D, 1 channel, length {@code length} = 256; 2 classes; 512/128/256). Parameters
+ *       {@code spacing} s = 7 (≥ 1), {@code triplets} = 6, {@code amplitude} = 2, {@code noise} σ = 1,
+ *       {@code decoy} = 21 (the largest decoy spacing, ≥ 2). x ~ N(0, σ²); then {@code triplets} triplets of equal
+ *       spikes ±amplitude (a random sign per triplet) at positions t, t + g, t + 2g, for a uniform t: g = s in
+ *       class 1, and in class 0 a spacing g drawn per triplet uniformly from [1, decoy] without s. Both classes have
+ *       the same spikes, signs and marginal distribution at every position; only the distance between the spikes of a
+ *       triplet tells them apart. <i>The known answer:</i> a convolution whose taps lie s apart (dilation s, kernel ≥
+ *       3) matches a class-1 triplet in one layer (response ±3·amplitude, against at most ±2·amplitude for a decoy
+ *       whose spacing is 2s, and ±amplitude otherwise); with kernels ≤ 2s no other dilation that does not divide s
+ *       places three taps on the triplet. Classes exactly balanced.</li>
  * </ul>
  */
 public final class SyntheticTasks {
 
     /** The generator names. */
-    public static final List<String> NAMES = List.of("long-lag", "motifs", "texture", "darcy");
+    public static final List<String> NAMES = List.of("long-lag", "motifs", "texture", "darcy", "spacing");
 
     private static final double[][] MOTIFS = {
             {1, -1, 1, -1, 1, -1, 1},
@@ -136,6 +149,7 @@ public final class SyntheticTasks {
                 Texture g = Texture.of(p);
                 yield new Layout(2, 1, new int[]{g.height, g.width}, OutputKind.CLASSES, 3);
             }
+            case "spacing" -> new Layout(1, 1, new int[]{Spacing.of(p).length}, OutputKind.CLASSES, 2);
             default -> { // darcy: Params.of rejected unknown names
                 Darcy g = Darcy.of(p);
                 yield new Layout(2, 1, new int[]{g.size, g.size}, OutputKind.DENSE, 1);
@@ -158,6 +172,7 @@ public final class SyntheticTasks {
             case "long-lag" -> LongLag.of(p);
             case "motifs" -> Motifs.of(p);
             case "texture" -> Texture.of(p);
+            case "spacing" -> Spacing.of(p);
             default -> Darcy.of(p);
         };
         int[] counts = switch (name) {
@@ -220,6 +235,46 @@ public final class SyntheticTasks {
         }
     }
 
+    private record Spacing(int length, int spacing, int triplets, double amplitude, double noise, int decoy)
+            implements Sampler {
+        static Spacing of(Params p) {
+            int length = p.integer("length", 256, 3, 1 << 20);
+            int spacing = p.integer("spacing", 7, 1, (length - 1) / 2);
+            int decoy = p.integer("decoy", 3 * spacing, 2, (length - 1) / 2);
+            return new Spacing(length, spacing, p.integer("triplets", 6, 1, 1 << 16), p.real("amplitude", 2.0, 0, 1e3),
+                    p.real("noise", 1.0, 0, 1e3), decoy);
+        }
+
+        @Override
+        public INDArray[] sample(int n, SplittableRandom rng) {
+            int[] labels = balanced(n, 2, rng);
+            float[] x = new float[n * length];
+            for (int i = 0; i < n; i++) {
+                int off = i * length;
+                for (int t = 0; t < length; t++) {
+                    x[off + t] = (float) (noise * rng.nextGaussian());
+                }
+                for (int j = 0; j < triplets; j++) {
+                    int g = spacing;
+                    if (labels[i] == 0) {
+                        // uniform over [1, decoy] without s
+                        boolean skip = spacing <= decoy;
+                        g = 1 + rng.nextInt(skip ? decoy - 1 : decoy);
+                        if (skip && g >= spacing) {
+                            g++;
+                        }
+                    }
+                    int t0 = rng.nextInt(length - 2 * g);
+                    float v = (float) ((rng.nextBoolean() ? 1 : -1) * amplitude);
+                    for (int r = 0; r < 3; r++) {
+                        x[off + t0 + r * g] += v;
+                    }
+                }
+            }
+            return new INDArray[]{Nd4j.create(x, new long[]{n, 1, length}, 'c'), oneHot(labels, 2)};
+        }
+    }
+
     /** {@code Σ_{t < L−lag} x[off+t]·x[off+t+lag]} in float64: the {@code long-lag} statistic. */
     static double lagSum(float[] x, int off, int length, int lag) {
         double sum = 0;
@@ -229,11 +284,13 @@ public final class SyntheticTasks {
         return sum;
     }
 
-    private record Motifs(int length, double noise, double amplitude, double probability) implements Sampler {
+    private record Motifs(int length, double noise, double amplitude, double probability, int stretch)
+            implements Sampler {
         static Motifs of(Params p) {
-            int maxLen = Arrays.stream(MOTIFS).mapToInt(m -> m.length).max().orElseThrow();
+            int stretch = p.integer("stretch", 1, 1, 1 << 10);
+            int maxLen = (Arrays.stream(MOTIFS).mapToInt(m -> m.length).max().orElseThrow() - 1) * stretch + 1;
             return new Motifs(p.integer("length", 128, maxLen, 1 << 20), p.real("noise", 0.3, 0, 1e3),
-                    p.real("amplitude", 1.0, 0, 1e3), p.real("probability", 0.5, 0, 1));
+                    p.real("amplitude", 1.0, 0, 1e3), p.real("probability", 0.5, 0, 1), stretch);
         }
 
         @Override
@@ -250,9 +307,9 @@ public final class SyntheticTasks {
                     if (rng.nextDouble() < probability) {
                         y[i * k + j] = 1f;
                         double[] m = MOTIFS[j];
-                        int pos = rng.nextInt(length - m.length + 1);
+                        int pos = rng.nextInt(length - (m.length - 1) * stretch);
                         for (int t = 0; t < m.length; t++) {
-                            s[pos + t] += amplitude * m[t];
+                            s[pos + t * stretch] += amplitude * m[t];
                         }
                     }
                 }
@@ -397,8 +454,9 @@ public final class SyntheticTasks {
             Set<String> known = new TreeSet<>(COUNTS);
             known.addAll(switch (name) {
                 case "long-lag" -> List.of("length", "lag", "pairs", "amplitude");
-                case "motifs" -> List.of("length", "noise", "amplitude", "probability");
+                case "motifs" -> List.of("length", "noise", "amplitude", "probability", "stretch");
                 case "texture" -> List.of("height", "width", "noise");
+                case "spacing" -> List.of("length", "spacing", "triplets", "amplitude", "noise", "decoy");
                 default -> List.of("size", "smooth", "low", "high");
             });
             for (String key : params.keySet()) {

@@ -152,15 +152,15 @@ class SweepRunnerTest {
     }
 
     @Test
-    void aTrialThatThrowsAndOneThatDivergesLandAsFailedAndDivergedWhileOthersSucceed(@TempDir Path dir) throws Exception {
+    void badDataLandAsFailedAndADivergingTrialAsDivergedWhileOthersSucceed(@TempDir Path dir) throws Exception {
         SweepFixtures.tasks(dir, true);
         SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,
-                SweepFixtures.body(dir, "tiny, nan-data, bad-labels", "backbone", "0", null), null));
+                SweepFixtures.body(dir, "tiny, nan-data, bad-labels, huge-data", "backbone", "0", null), null));
         SweepPlan plan = SweepPlan.expand(cfg, "test-rev");
         SweepRunner.Summary s = SweepRunner.run(spark, plan, System.out);
-        assertEquals(3, s.ran());
+        assertEquals(4, s.ran());
         assertEquals(1, s.ok());
-        assertEquals(1, s.failed());
+        assertEquals(2, s.failed());
         assertEquals(1, s.diverged());
         assertFalse(s.allOk());
         Map<String, Row> byTask = new HashMap<>();
@@ -168,7 +168,12 @@ class SweepRunnerTest {
             byTask.put(r.getString(r.fieldIndex("task")), r);
         }
         assertEquals("OK", byTask.get("tiny").getString(byTask.get("tiny").fieldIndex("status")));
-        Row diverged = byTask.get("nan-data");
+        Row nan = byTask.get("nan-data");
+        assertEquals("FAILED", nan.getString(nan.fieldIndex("status")), "NaN inputs are a data error, not a divergence");
+        String nanMsg = nan.getString(nan.fieldIndex("error_message"));
+        assertTrue(nanMsg.contains("task 'nan-data': data: " + dir.resolve("nan-data") + "/x_train.npy: NaN at [0, 0, 5]"
+                + " (sample 0); inputs must be finite"), nanMsg);
+        Row diverged = byTask.get("huge-data");
         assertEquals("DIVERGED", diverged.getString(diverged.fieldIndex("status")));
         assertTrue(diverged.getString(diverged.fieldIndex("error_message")).toLowerCase().contains("nan")
                 || diverged.getString(diverged.fieldIndex("error_message")).contains("finite"),
@@ -177,15 +182,15 @@ class SweepRunnerTest {
         Row failed = byTask.get("bad-labels");
         assertEquals("FAILED", failed.getString(failed.fieldIndex("status")));
         String msg = failed.getString(failed.fieldIndex("error_message"));
-        assertTrue(msg.contains("7") && msg.contains("y_train"), msg);
+        assertTrue(msg.contains("y_train.npy: label 7 of sample 1 is not a class index in [0, 2)"), msg);
         assertEquals(Double.POSITIVE_INFINITY, failed.getDouble(failed.fieldIndex("error")));
         assertTrue(Double.isNaN(failed.getDouble(failed.fieldIndex("metric_value"))));
         assertEquals("accuracy", failed.getString(failed.fieldIndex("metric_name")));
         assertNull(failed.get(failed.fieldIndex("arch")));
 
-        // a rerun retries the two that did not succeed (attempt 2) and leaves the OK one alone
+        // a rerun retries the three that did not succeed (attempt 2) and leaves the OK one alone
         SweepRunner.Summary rerun = SweepRunner.run(spark, plan, System.out);
-        assertEquals(2, rerun.ran());
+        assertEquals(3, rerun.ran());
         assertEquals(1, rerun.skipped());
         Map<String, Row> latest = rows(s.resultsPath());
         for (Row r : latest.values()) {
@@ -193,8 +198,8 @@ class SweepRunnerTest {
                 assertEquals(2, r.getInt(r.fieldIndex("attempt")), r.toString());
             }
         }
-        assertEquals(3, latest.size(), "one row per trial although 5 attempts were committed");
-        assertEquals(5, committed(s.resultsPath()).size());
+        assertEquals(4, latest.size(), "one row per trial although 7 attempts were committed");
+        assertEquals(7, committed(s.resultsPath()).size());
         assertNotNull(ResultsTable.readAllAttempts(spark, s.resultsPath()));
     }
 

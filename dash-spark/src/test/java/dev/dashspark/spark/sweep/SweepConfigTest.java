@@ -50,7 +50,7 @@ class SweepConfigTest {
         SweepConfig.ResolvedTask t = c.task("tiny", "quick");
         assertEquals(7, t.spec().retrainEpochs());
         assertEquals(1, t.spec().searchEpochs());
-        assertEquals("none", t.options().hpoGrid());
+        assertEquals(dev.dashspark.core.trial.HpoGrid.parse("none"), t.options().hpoGrid());
         assertEquals(dir.resolve("out").toString(), c.output());
         assertEquals(4, c.trialCount());
         assertEquals("local[2]", c.spark().master());
@@ -65,7 +65,7 @@ class SweepConfigTest {
         assertEquals(List.of("small", "wide"), List.copyOf(c.settings().keySet()));
         assertEquals(3, c.task("tiny", "wide").spec().kernels().length);
         assertEquals(2, c.task("tiny", "small").spec().kernels().length);
-        assertEquals("lr", c.task("tiny", "wide").options().hpoGrid());
+        assertEquals(dev.dashspark.core.trial.HpoGrid.parse("lr"), c.task("tiny", "wide").options().hpoGrid());
     }
 
     @Test
