@@ -11,6 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
@@ -25,10 +28,9 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
  * (absolute bulk transfers, no JNI per row). A Mem and the pointers made from it belong to one thread at a time.
  */
 abstract class Blas {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Blas.class);
     static final Blas F32 = new F32();
     static final Blas F64 = new F64();
-
-    private static final boolean AVAILABLE = probe();
 
     /**
      * OpenBLAS is loaded (ND4J's CPU backend): the GEMM algorithm can run. On first use this sets OpenBLAS to one
@@ -59,9 +61,49 @@ abstract class Blas {
             }
             Class.forName("org.bytedeco.openblas.global.openblas_nolapack", true, Blas.class.getClassLoader());
             openblas_nolapack.blas_set_num_threads(1);
+            String advice = kernelAdvice(System.getenv("OPENBLAS_CORETYPE"), cpuFlags());
+            if (advice != null) {
+                LOG.warn(advice);
+            }
             return true;
         } catch (Throwable e) {
             return false;
+        }
+    }
+
+    /** The AVX-512 subsets OpenBLAS's SkylakeX kernels need (as submit/openblas-coretype.sh checks them). */
+    static final List<String> AVX512 = List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl");
+    /** OpenBLAS 0.3.19 core names whose kernels use AVX-512. */
+    private static final List<String> AVX512_CORES = List.of("SKYLAKEX", "COOPERLAKE");
+
+    /** Declared after the constants {@link #probe} reads (static fields initialise in textual order). */
+    private static final boolean AVAILABLE = probe();
+
+    /**
+     * The advice logged once (on first use) when a CPU with AVX-512 runs OpenBLAS's other kernels, or null: ND4J's
+     * OpenBLAS 0.3.19 falls back to its SSE2-era "Barcelona" kernels on AMD Zen 4/5, and a machine may force the AVX2
+     * "Haswell" ones; the convolutions then run 2.7–4.5× slower (docs/convolution.md).
+     */
+    static String kernelAdvice(String coreType, Set<String> cpuFlags) {
+        if (!cpuFlags.containsAll(AVX512)
+                || (coreType != null && AVX512_CORES.contains(coreType.trim().toUpperCase(Locale.ROOT)))) {
+            return null;
+        }
+        return "this CPU has AVX-512 but OpenBLAS runs " + (coreType == null || coreType.isBlank()
+                ? "the kernels it detects (on AMD Zen 4/5: its SSE2-era Barcelona ones)"
+                : "its " + coreType + " kernels (OPENBLAS_CORETYPE=" + coreType + ")")
+                + ": the convolutions run 2.7-4.5x slower than they could; set OPENBLAS_CORETYPE=SKYLAKEX before the "
+                + "JVM starts (submit/dash does; on a cluster, spark.executorEnv.OPENBLAS_CORETYPE)";
+    }
+
+    /** The first "flags" line of /proc/cpuinfo as a set (empty where there is none). */
+    private static Set<String> cpuFlags() {
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("flags")).findFirst()
+                    .map(l -> (Set<String>) new java.util.HashSet<>(List.of(l.substring(l.indexOf(':') + 1).trim()
+                            .split("\\s+")))).orElse(Set.of());
+        } catch (java.io.IOException | RuntimeException e) {
+            return Set.of();
         }
     }
 

@@ -148,4 +148,21 @@ class ConvKernelsTest {
         assertTrue(shape.getMessage().contains("[B, 2, L, 1]") && shape.getMessage().contains("[2, 3, 8, 1]"),
                 shape.getMessage());
     }
+
+    @Test
+    void aCpuWithAvx512RunningOtherKernelsIsToldHowToSpeedUp() {
+        java.util.Set<String> avx512 = new java.util.HashSet<>(Blas.AVX512);
+        avx512.add("fma");
+        String unset = Blas.kernelAdvice(null, avx512);
+        assertTrue(unset != null && unset.contains("Barcelona") && unset.contains("OPENBLAS_CORETYPE=SKYLAKEX"), unset);
+        String haswell = Blas.kernelAdvice("Haswell", avx512);
+        assertTrue(haswell != null && haswell.contains("OPENBLAS_CORETYPE=Haswell"), haswell);
+        assertEquals(null, Blas.kernelAdvice("SkylakeX", avx512));
+        assertEquals(null, Blas.kernelAdvice("COOPERLAKE", avx512));
+        java.util.Set<String> noBw = new java.util.HashSet<>(avx512);
+        noBw.remove("avx512bw");
+        assertEquals(null, Blas.kernelAdvice(null, noBw), "without all five subsets SkylakeX's kernels cannot run");
+        assertEquals(ConvAlgorithm.GEMM, ConvKernels.resolve(ConvAlgorithm.AUTO,
+                new ConvGeometry(1, 1, 1, 1, 1, 1, Padding.CAUSAL, false), DataType.FLOAT), "OpenBLAS is loaded");
+    }
 }
