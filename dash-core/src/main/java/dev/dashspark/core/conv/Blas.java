@@ -202,6 +202,9 @@ abstract class Blas {
     /** {@code m[off + i] = v}, i < n. */
     abstract void fill(Mem m, int off, int n, double v);
 
+    /** {@code dst[do + i] += src[so + i]}, i < n. */
+    abstract void add(Mem src, int so, Mem dst, int dof, int n);
+
     abstract double get(Mem m, int i);
 
     abstract void set(Mem m, int i, double v);
@@ -290,6 +293,15 @@ abstract class Blas {
             float f = (float) v;
             for (int i = 0; i < n; i++) {
                 d.put(off + i, f);
+            }
+        }
+
+        @Override
+        void add(Mem src, int so, Mem dst, int dof, int n) {
+            FloatBuffer s = b(src);
+            FloatBuffer d = b(dst);
+            for (int i = 0; i < n; i++) {
+                d.put(dof + i, d.get(dof + i) + s.get(so + i));
             }
         }
 
@@ -387,6 +399,15 @@ abstract class Blas {
             DoubleBuffer d = b(m);
             for (int i = 0; i < n; i++) {
                 d.put(off + i, v);
+            }
+        }
+
+        @Override
+        void add(Mem src, int so, Mem dst, int dof, int n) {
+            DoubleBuffer s = b(src);
+            DoubleBuffer d = b(dst);
+            for (int i = 0; i < n; i++) {
+                d.put(dof + i, d.get(dof + i) + s.get(so + i));
             }
         }
 

@@ -30,7 +30,7 @@ public final class ConvKernels {
                                INDArray y) {
         check(g, x, w, bias);
         requireShape("y", y, g.outputShape(x.shape()));
-        ConvAlgorithm resolved = resolve(algorithm, g, x.dataType());
+        ConvAlgorithm resolved = resolve(algorithm, g, x.dataType(), x.shape());
         if (resolved == ConvAlgorithm.DIRECT) {
             ReferenceConv.forward(g, x, w, bias, y);
             return;
@@ -42,6 +42,8 @@ public final class ConvKernels {
         INDArray bd = bias == null ? null : dense(bias, t);
         if (resolved == ConvAlgorithm.GEMM) {
             GemmConv.forward(g, Blas.of(t), xd, wd, bd, out);
+        } else if (resolved == ConvAlgorithm.IM2COL) {
+            GemmConv.forwardCompact(g, Blas.of(t), xd, wd, bd, out);
         } else {
             Nd4jConv.forward(g, xd, wd, bd, out);
         }
@@ -70,7 +72,7 @@ public final class ConvKernels {
             throw new IllegalArgumentException("conv: db must hold " + g.outChannels() + " values, got "
                     + Arrays.toString(db.shape()));
         }
-        ConvAlgorithm resolved = resolve(algorithm, g, x.dataType());
+        ConvAlgorithm resolved = resolve(algorithm, g, x.dataType(), x.shape());
         if (resolved == ConvAlgorithm.DIRECT) {
             ReferenceConv.backward(g, x, w, dy, dx, dw, db);
             return;
@@ -84,6 +86,8 @@ public final class ConvKernels {
         INDArray dyd = dense(dy, t);
         if (resolved == ConvAlgorithm.GEMM) {
             GemmConv.backward(g, Blas.of(t), xd, wd, dyd, dxOut, dwOut, dbOut);
+        } else if (resolved == ConvAlgorithm.IM2COL) {
+            GemmConv.backwardCompact(g, Blas.of(t), xd, wd, dyd, dxOut, dwOut, dbOut);
         } else {
             Nd4jConv.backward(g, xd, wd, dyd, dxOut, dwOut, dbOut);
         }
@@ -92,30 +96,47 @@ public final class ConvKernels {
         copyBack(db, dbOut);
     }
 
-    /**
-     * The algorithm that runs: {@code algorithm} itself unless AUTO; AUTO is GEMM for FLOAT and DOUBLE arrays on
-     * ND4J's CPU backend, else ND4J for dense convolutions, else DIRECT. A forced GEMM where OpenBLAS is not loaded,
-     * or a forced ND4J on a depthwise convolution, is an error.
-     */
+    /** {@link #resolve(ConvAlgorithm, ConvGeometry, DataType, long[])} before the input's extents are known. */
     public static ConvAlgorithm resolve(ConvAlgorithm algorithm, ConvGeometry g, DataType type) {
-        boolean gemm = Blas.available() && (type == DataType.FLOAT || type == DataType.DOUBLE);
+        return resolve(algorithm, g, type, null);
+    }
+
+    /**
+     * The algorithm that runs: {@code algorithm} itself unless AUTO. AUTO, for FLOAT and DOUBLE arrays on ND4J's CPU
+     * backend, is IM2COL where the input's extents ({@code inputShape}, may be null) make it the cheaper product
+     * (large dilations on small images), else GEMM; on other backends ND4J for dense convolutions, else DIRECT.
+     * A forced GEMM or IM2COL where OpenBLAS is not loaded, or a forced ND4J or IM2COL on a depthwise convolution,
+     * is an error.
+     */
+    public static ConvAlgorithm resolve(ConvAlgorithm algorithm, ConvGeometry g, DataType type, long[] inputShape) {
+        boolean blas = Blas.available() && (type == DataType.FLOAT || type == DataType.DOUBLE);
         return switch (algorithm) {
-            case AUTO -> gemm ? ConvAlgorithm.GEMM : g.depthwise() ? ConvAlgorithm.DIRECT : ConvAlgorithm.ND4J;
-            case ND4J -> {
+            case AUTO -> !blas ? (g.depthwise() ? ConvAlgorithm.DIRECT : ConvAlgorithm.ND4J)
+                    : inputShape != null && GemmConv.Layout.of(g, inputShape).prefersCompact() ? ConvAlgorithm.IM2COL
+                    : ConvAlgorithm.GEMM;
+            case ND4J, IM2COL -> {
                 if (g.depthwise()) {
-                    throw new IllegalArgumentException("conv algorithm ND4J computes dense convolutions only, got " + g);
+                    throw new IllegalArgumentException("conv algorithm " + algorithm
+                            + " computes dense convolutions only, got " + g);
                 }
-                yield ConvAlgorithm.ND4J;
+                if (algorithm == ConvAlgorithm.IM2COL) {
+                    requireBlas(algorithm, blas, type);
+                }
+                yield algorithm;
             }
             case GEMM -> {
-                if (!gemm) {
-                    throw new IllegalArgumentException("conv algorithm GEMM needs ND4J's CPU backend (OpenBLAS) and "
-                            + "FLOAT or DOUBLE arrays; got " + Nd4j.getBackend().getClass().getSimpleName() + ", " + type);
-                }
+                requireBlas(algorithm, blas, type);
                 yield ConvAlgorithm.GEMM;
             }
             case DIRECT -> ConvAlgorithm.DIRECT;
         };
+    }
+
+    private static void requireBlas(ConvAlgorithm algorithm, boolean blas, DataType type) {
+        if (!blas) {
+            throw new IllegalArgumentException("conv algorithm " + algorithm + " needs ND4J's CPU backend (OpenBLAS) and "
+                    + "FLOAT or DOUBLE arrays; got " + Nd4j.getBackend().getClass().getSimpleName() + ", " + type);
+        }
     }
 
     private static void check(ConvGeometry g, INDArray x, INDArray w, INDArray bias) {

@@ -64,7 +64,7 @@ class ConvKernelsTest {
     private record Case(ConvGeometry g, long[] xs) {
     }
 
-    /** The cases an algorithm computes: all, but ND4J only dense convolutions. */
+    /** The cases an algorithm computes: all, but ND4J and IM2COL only dense convolutions. */
     private static List<Case> cases(ConvAlgorithm algorithm) {
         List<Case> out = new ArrayList<>();
         for (ConvGeometry g : PaddedReference.smallGeometries()) {
@@ -74,12 +74,12 @@ class ConvKernelsTest {
         for (ConvGeometry g : extremeGeometries()) {
             out.add(new Case(g, g.dims() == 1 ? new long[]{3, g.inChannels(), 90, 1} : inputShape(g, 7)));
         }
-        out.removeIf(c -> algorithm == ConvAlgorithm.ND4J && c.g().depthwise());
+        out.removeIf(c -> (algorithm == ConvAlgorithm.ND4J || algorithm == ConvAlgorithm.IM2COL) && c.g().depthwise());
         return out;
     }
 
     @ParameterizedTest
-    @EnumSource(value = ConvAlgorithm.class, names = {"DIRECT", "GEMM", "ND4J"})
+    @EnumSource(value = ConvAlgorithm.class, names = {"DIRECT", "GEMM", "IM2COL", "ND4J"})
     void forwardMatchesTheIndependentPaddedConvolution(ConvAlgorithm algorithm) {
         Random r = new Random(3);
         for (DataType t : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
@@ -100,7 +100,7 @@ class ConvKernelsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ConvAlgorithm.class, names = {"DIRECT", "GEMM", "ND4J"})
+    @EnumSource(value = ConvAlgorithm.class, names = {"DIRECT", "GEMM", "IM2COL", "ND4J"})
     void backwardMatchesTheAdjointsOfTheIndependentConvolution(ConvAlgorithm algorithm) {
         Random r = new Random(4);
         for (DataType t : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
@@ -139,6 +139,16 @@ class ConvKernelsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConvKernels.resolve(ConvAlgorithm.ND4J, depthwise, DataType.FLOAT));
         assertTrue(e.getMessage().contains("dense convolutions only"), e.getMessage());
+        // large dilations on a small image (the wide per-tap rows mostly padding), or few input channels: compact
+        assertEquals(ConvAlgorithm.IM2COL, ConvKernels.resolve(ConvAlgorithm.AUTO,
+                new ConvGeometry(2, 256, 256, 5, 7, 1, Padding.SAME, false), DataType.FLOAT, new long[]{8, 256, 8, 8}));
+        assertEquals(ConvAlgorithm.IM2COL, ConvKernels.resolve(ConvAlgorithm.AUTO,
+                new ConvGeometry(2, 16, 64, 5, 3, 1, Padding.SAME, false), DataType.FLOAT, new long[]{8, 16, 32, 32}));
+        // an ordinary 3 × 3 layer: one product per tap
+        assertEquals(ConvAlgorithm.GEMM, ConvKernels.resolve(ConvAlgorithm.AUTO,
+                new ConvGeometry(2, 64, 64, 3, 1, 1, Padding.SAME, false), DataType.FLOAT, new long[]{8, 64, 32, 32}));
+        assertEquals(ConvAlgorithm.GEMM, ConvKernels.resolve(ConvAlgorithm.AUTO, dense, DataType.FLOAT,
+                new long[]{8, 2, 784, 1}), "1D at stride 1 reads x in place");
         IllegalArgumentException half = assertThrows(IllegalArgumentException.class,
                 () -> ConvKernels.resolve(ConvAlgorithm.GEMM, dense, DataType.HALF));
         assertTrue(half.getMessage().contains("FLOAT or DOUBLE") && half.getMessage().contains("HALF"), half.getMessage());
