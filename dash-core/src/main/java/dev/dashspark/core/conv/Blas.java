@@ -11,6 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
@@ -25,14 +28,30 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
  * (absolute bulk transfers, no JNI per row). A Mem and the pointers made from it belong to one thread at a time.
  */
 abstract class Blas {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Blas.class);
     static final Blas F32 = new F32();
     static final Blas F64 = new F64();
 
-    private static final boolean AVAILABLE = probe();
-
-    /** OpenBLAS is loaded (ND4J's CPU backend): the GEMM algorithm can run. */
+    /**
+     * OpenBLAS is loaded (ND4J's CPU backend): the GEMM algorithm can run. On first use this sets OpenBLAS to one
+     * thread for the whole process: the convolution's parallelism is dash-core's own threads, each calling BLAS on
+     * its samples. With OpenBLAS's default (its own pool per call, from each of those threads), its idle workers
+     * spin against dash-core's threads: a ResNet1D training step took 2–5× more CPU time (docs/convolution.md).
+     * ND4J's own matrix products then run on one thread; the AggConv search step's CPU time was unchanged.
+     */
     static boolean available() {
         return AVAILABLE;
+    }
+
+    /**
+     * Puts OpenBLAS back to one thread if something reset it since (ND4J's thread setters do: a Spark executor's
+     * trial sets BLAS's threads to the task's cores). Called before every convolution: a JNI read when nothing
+     * changed.
+     */
+    static void singleThreaded() {
+        if (openblas_nolapack.blas_get_num_threads() != 1) {
+            openblas_nolapack.blas_set_num_threads(1);
+        }
     }
 
     private static boolean probe() {
@@ -41,9 +60,51 @@ abstract class Blas {
                 return false;
             }
             Class.forName("org.bytedeco.openblas.global.openblas_nolapack", true, Blas.class.getClassLoader());
+            openblas_nolapack.blas_set_num_threads(1);
+            String advice = kernelAdvice(System.getenv("OPENBLAS_CORETYPE"), cpuFlags());
+            if (advice != null) {
+                LOG.warn(advice);
+            }
             return true;
         } catch (Throwable e) {
             return false;
+        }
+    }
+
+    /** The AVX-512 subsets OpenBLAS's SkylakeX kernels need (as submit/openblas-coretype.sh checks them). */
+    static final List<String> AVX512 = List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl");
+    /** OpenBLAS 0.3.19 core names whose kernels use AVX-512. */
+    private static final List<String> AVX512_CORES = List.of("SKYLAKEX", "COOPERLAKE");
+
+    /** Declared after the constants {@link #probe} reads (static fields initialise in textual order). */
+    private static final boolean AVAILABLE = probe();
+
+    /**
+     * The advice logged once (on first use) when a CPU with AVX-512 runs OpenBLAS's other kernels, or null: ND4J's
+     * OpenBLAS 0.3.19 falls back to its SSE2-era "Barcelona" kernels on AMD Zen 4/5, and a machine may force the AVX2
+     * "Haswell" ones; the convolutions then run 2.7–4.5× slower (docs/convolution.md).
+     */
+    static String kernelAdvice(String coreType, Set<String> cpuFlags) {
+        if (!cpuFlags.containsAll(AVX512)
+                || (coreType != null && AVX512_CORES.contains(coreType.trim().toUpperCase(Locale.ROOT)))) {
+            return null;
+        }
+        return "this CPU has AVX-512 but OpenBLAS runs " + (coreType == null || coreType.isBlank()
+                ? "the kernels it detects (on AMD Zen 4/5: its SSE2-era Barcelona ones)"
+                : "its " + coreType + " kernels (OPENBLAS_CORETYPE=" + coreType + ")")
+                + ": the convolutions run 2.7-4.5x slower than they could; set OPENBLAS_CORETYPE=SKYLAKEX before the "
+                + "JVM starts where the test suite passes with it (submit/dash: DASH_OPENBLAS_CORETYPE=SkylakeX; on a "
+                + "cluster, spark.executorEnv.OPENBLAS_CORETYPE)";
+    }
+
+    /** The first "flags" line of /proc/cpuinfo as a set (empty where there is none). */
+    private static Set<String> cpuFlags() {
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("flags")).findFirst()
+                    .map(l -> (Set<String>) new java.util.HashSet<>(List.of(l.substring(l.indexOf(':') + 1).trim()
+                            .split("\\s+")))).orElse(Set.of());
+        } catch (java.io.IOException | RuntimeException e) {
+            return Set.of();
         }
     }
 
@@ -142,6 +203,9 @@ abstract class Blas {
     /** {@code m[off + i] = v}, i < n. */
     abstract void fill(Mem m, int off, int n, double v);
 
+    /** {@code dst[do + i] += src[so + i]}, i < n. */
+    abstract void add(Mem src, int so, Mem dst, int dof, int n);
+
     abstract double get(Mem m, int i);
 
     abstract void set(Mem m, int i, double v);
@@ -230,6 +294,15 @@ abstract class Blas {
             float f = (float) v;
             for (int i = 0; i < n; i++) {
                 d.put(off + i, f);
+            }
+        }
+
+        @Override
+        void add(Mem src, int so, Mem dst, int dof, int n) {
+            FloatBuffer s = b(src);
+            FloatBuffer d = b(dst);
+            for (int i = 0; i < n; i++) {
+                d.put(dof + i, d.get(dof + i) + s.get(so + i));
             }
         }
 
@@ -327,6 +400,15 @@ abstract class Blas {
             DoubleBuffer d = b(m);
             for (int i = 0; i < n; i++) {
                 d.put(off + i, v);
+            }
+        }
+
+        @Override
+        void add(Mem src, int so, Mem dst, int dof, int n) {
+            DoubleBuffer s = b(src);
+            DoubleBuffer d = b(dst);
+            for (int i = 0; i < n; i++) {
+                d.put(dof + i, d.get(dof + i) + s.get(so + i));
             }
         }
 

@@ -13,5 +13,16 @@ public enum ConvAlgorithm {
      * One matrix product per kernel tap over phase images of the input, on OpenBLAS (ND4J's CPU backend only); its
      * backward costs about twice its forward, like any GEMM convolution's.
      */
-    GEMM
+    GEMM,
+    /**
+     * The same phase images, but one matrix product per sample over the columns of the taps that see data, exactly
+     * OH·OW of them (no wide rows), at the cost of copying those columns; on OpenBLAS, dense convolutions only.
+     * AUTO picks it where large dilations on small images would make the per-tap products mostly padding.
+     */
+    IM2COL,
+    /**
+     * libnd4j's own {@code conv2d} ops (cuDNN on the CUDA backend); dense convolutions only. On the CPU backend
+     * several times slower than GEMM (docs/convolution.md).
+     */
+    ND4J
 }

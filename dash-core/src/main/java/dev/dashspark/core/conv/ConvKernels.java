@@ -29,20 +29,25 @@ public final class ConvKernels {
     public static void forward(ConvGeometry g, ConvAlgorithm algorithm, INDArray x, INDArray w, INDArray bias,
                                INDArray y) {
         check(g, x, w, bias);
-        long[] ys = g.outputShape(x.shape());
-        requireShape("y", y, ys);
-        switch (resolve(algorithm, g, x.dataType())) {
-            case DIRECT -> ReferenceConv.forward(g, x, w, bias, y);
-            case GEMM -> {
-                DataType t = x.dataType();
-                INDArray out = writable(y, t);
-                GemmConv.forward(g, Blas.of(t), dense(x, t), dense(w, t), bias == null ? null : dense(bias, t), out);
-                if (out != y) {
-                    y.assign(out);
-                }
-            }
-            default -> throw new IllegalStateException("unresolved algorithm " + algorithm);
+        requireShape("y", y, g.outputShape(x.shape()));
+        ConvAlgorithm resolved = resolve(algorithm, g, x.dataType(), x.shape());
+        if (resolved == ConvAlgorithm.DIRECT) {
+            ReferenceConv.forward(g, x, w, bias, y);
+            return;
         }
+        DataType t = x.dataType();
+        INDArray out = writable(y, t);
+        INDArray xd = dense(x, t);
+        INDArray wd = dense(w, t);
+        INDArray bd = bias == null ? null : dense(bias, t);
+        if (resolved == ConvAlgorithm.GEMM) {
+            GemmConv.forward(g, Blas.of(t), xd, wd, bd, out);
+        } else if (resolved == ConvAlgorithm.IM2COL) {
+            GemmConv.forwardCompact(g, Blas.of(t), xd, wd, bd, out);
+        } else {
+            Nd4jConv.forward(g, xd, wd, bd, out);
+        }
+        copyBack(y, out);
     }
 
     /**
@@ -67,41 +72,71 @@ public final class ConvKernels {
             throw new IllegalArgumentException("conv: db must hold " + g.outChannels() + " values, got "
                     + Arrays.toString(db.shape()));
         }
-        switch (resolve(algorithm, g, x.dataType())) {
-            case DIRECT -> ReferenceConv.backward(g, x, w, dy, dx, dw, db);
-            case GEMM -> {
-                DataType t = x.dataType();
-                INDArray dxOut = dx == null ? null : writable(dx, t);
-                INDArray dwOut = writable(dw, t);
-                INDArray dbOut = db == null ? null : writable(db, t);
-                GemmConv.backward(g, Blas.of(t), dense(x, t), dense(w, t), dense(dy, t), dxOut, dwOut, dbOut);
-                for (INDArray[] pair : new INDArray[][]{{dx, dxOut}, {dw, dwOut}, {db, dbOut}}) {
-                    if (pair[0] != pair[1]) {
-                        pair[0].assign(pair[1]);
-                    }
-                }
-            }
-            default -> throw new IllegalStateException("unresolved algorithm " + algorithm);
+        ConvAlgorithm resolved = resolve(algorithm, g, x.dataType(), x.shape());
+        if (resolved == ConvAlgorithm.DIRECT) {
+            ReferenceConv.backward(g, x, w, dy, dx, dw, db);
+            return;
         }
+        DataType t = x.dataType();
+        INDArray dxOut = dx == null ? null : writable(dx, t);
+        INDArray dwOut = writable(dw, t);
+        INDArray dbOut = db == null ? null : writable(db, t);
+        INDArray xd = dense(x, t);
+        INDArray wd = dense(w, t);
+        INDArray dyd = dense(dy, t);
+        if (resolved == ConvAlgorithm.GEMM) {
+            GemmConv.backward(g, Blas.of(t), xd, wd, dyd, dxOut, dwOut, dbOut);
+        } else if (resolved == ConvAlgorithm.IM2COL) {
+            GemmConv.backwardCompact(g, Blas.of(t), xd, wd, dyd, dxOut, dwOut, dbOut);
+        } else {
+            Nd4jConv.backward(g, xd, wd, dyd, dxOut, dwOut, dbOut);
+        }
+        copyBack(dx, dxOut);
+        copyBack(dw, dwOut);
+        copyBack(db, dbOut);
+    }
+
+    /** {@link #resolve(ConvAlgorithm, ConvGeometry, DataType, long[])} before the input's extents are known. */
+    public static ConvAlgorithm resolve(ConvAlgorithm algorithm, ConvGeometry g, DataType type) {
+        return resolve(algorithm, g, type, null);
     }
 
     /**
-     * The algorithm that runs: {@code algorithm} itself unless AUTO; AUTO is GEMM for FLOAT and DOUBLE arrays on
-     * ND4J's CPU backend, DIRECT elsewhere. A forced GEMM where OpenBLAS is not loaded is an error.
+     * The algorithm that runs: {@code algorithm} itself unless AUTO. AUTO, for FLOAT and DOUBLE arrays on ND4J's CPU
+     * backend, is IM2COL where the input's extents ({@code inputShape}, may be null) make it the cheaper product
+     * (large dilations on small images), else GEMM; on other backends ND4J for dense convolutions, else DIRECT.
+     * A forced GEMM or IM2COL where OpenBLAS is not loaded, or a forced ND4J or IM2COL on a depthwise convolution,
+     * is an error.
      */
-    public static ConvAlgorithm resolve(ConvAlgorithm algorithm, ConvGeometry g, DataType type) {
-        boolean gemm = Blas.available() && (type == DataType.FLOAT || type == DataType.DOUBLE);
+    public static ConvAlgorithm resolve(ConvAlgorithm algorithm, ConvGeometry g, DataType type, long[] inputShape) {
+        boolean blas = Blas.available() && (type == DataType.FLOAT || type == DataType.DOUBLE);
         return switch (algorithm) {
-            case AUTO -> gemm ? ConvAlgorithm.GEMM : ConvAlgorithm.DIRECT;
-            case GEMM -> {
-                if (!gemm) {
-                    throw new IllegalArgumentException("conv algorithm GEMM needs ND4J's CPU backend (OpenBLAS) and "
-                            + "FLOAT or DOUBLE arrays; got " + Nd4j.getBackend().getClass().getSimpleName() + ", " + type);
+            case AUTO -> !blas ? (g.depthwise() ? ConvAlgorithm.DIRECT : ConvAlgorithm.ND4J)
+                    : inputShape != null && GemmConv.Layout.of(g, inputShape).prefersCompact() ? ConvAlgorithm.IM2COL
+                    : ConvAlgorithm.GEMM;
+            case ND4J, IM2COL -> {
+                if (g.depthwise()) {
+                    throw new IllegalArgumentException("conv algorithm " + algorithm
+                            + " computes dense convolutions only, got " + g);
                 }
+                if (algorithm == ConvAlgorithm.IM2COL) {
+                    requireBlas(algorithm, blas, type);
+                }
+                yield algorithm;
+            }
+            case GEMM -> {
+                requireBlas(algorithm, blas, type);
                 yield ConvAlgorithm.GEMM;
             }
             case DIRECT -> ConvAlgorithm.DIRECT;
         };
+    }
+
+    private static void requireBlas(ConvAlgorithm algorithm, boolean blas, DataType type) {
+        if (!blas) {
+            throw new IllegalArgumentException("conv algorithm " + algorithm + " needs ND4J's CPU backend (OpenBLAS) and "
+                    + "FLOAT or DOUBLE arrays; got " + Nd4j.getBackend().getClass().getSimpleName() + ", " + type);
+        }
     }
 
     private static void check(ConvGeometry g, INDArray x, INDArray w, INDArray bias) {
@@ -130,6 +165,13 @@ public final class ConvKernels {
     private static INDArray dense(INDArray a, DataType t) {
         INDArray r = a.dataType() == t ? a : a.castTo(t);
         return Flat.isDense(r) ? r : r.dup('c');
+    }
+
+    /** The result into {@code target} when it was computed elsewhere ({@link #writable}). */
+    private static void copyBack(INDArray target, INDArray computed) {
+        if (target != null && computed != target) {
+            target.assign(computed);
+        }
     }
 
     /** {@code a} itself when the kernels can write it in place, else a dense array of its shape to copy back. */

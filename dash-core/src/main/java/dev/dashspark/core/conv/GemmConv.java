@@ -16,8 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * once, tap (a, t) is the matrix product {@code Y[:, n] += W_at · P_ρκ[:, n + α·V + τ]}, W_at the (out × in)
  * matrix of the tap, over a contiguous range of n: a single GEMM per tap whose operands are plain offsets into
  * the phase image, with no im2col buffer. Columns j ≥ OW of the wide output are never read back (they may read
- * the next row's values). Rows i whose phase row lies wholly in the zero padding are skipped (exact: they add 0),
- * which is where large causal dilations lose most of their taps.
+ * the next row's values). Rows i whose phase row lies wholly in the zero padding are skipped, and so are taps none
+ * of whose output columns sees data (exact: they add 0), which is where large dilations lose most of their taps.
  *
  * <p><b>No copy in 1D at stride 1</b> (and for 1×1 convolutions at stride 1): the phase image is the input itself,
  * shifted by the padding, V is the input's width, and each tap's range of outputs is clipped to the outputs whose
@@ -81,7 +81,10 @@ final class GemmConv {
                     // output rows whose phase row maps inside x: r = (i + α)·s + ρ − p ∈ [0, h)
                     int i0 = Math.max(0, ceilDiv(pbh - rho, sh) - alpha);
                     int i1 = Math.min(oh, ceilDiv(h + pbh - rho, sh) - alpha);
-                    if (i1 <= i0) {
+                    // and columns: q = (j + τ)·s + κ − p ∈ [0, w); a tap no output column of which sees data adds 0
+                    int j0 = Math.max(0, ceilDiv(pbw - kappa, sw) - tau);
+                    int j1 = Math.min(ow, ceilDiv(w + pbw - kappa, sw) - tau);
+                    if (i1 <= i0 || j1 <= j0) {
                         continue;
                     }
                     int offset = direct ? (alpha - pbh) * w : alpha * vp + tau;
@@ -119,6 +122,28 @@ final class GemmConv {
             return vp != ow;
         }
 
+        /**
+         * Whether the compact product ({@link ConvAlgorithm#IM2COL}) is expected to cost less than one product per
+         * tap. The taps' products run over wide rows (OW + τ_max columns) of the rows some tap needs, with an inner
+         * dimension of C (their output is re-read and re-written per tap: dearer per multiply-add when C is small);
+         * the compact one runs over exactly OH·OW positions per tap with an inner dimension of taps·C, but copies its
+         * columns in, and in backward adds them back (dearer when few output channels share the copy). The rule,
+         * {@code (tap work / compact work)·(1 + 8/C) > 1.3·(1 + 16/O)}, was fitted to both measured on every layer
+         * of the 2D bench networks (docs/convolution.md); the choice depends on the shapes alone, so a trial
+         * reruns with the same arithmetic.
+         */
+        boolean prefersCompact() {
+            if (g.depthwise() || direct || taps.length == 0) {
+                return false;
+            }
+            double perTap = 0;
+            for (Tap t : taps) {
+                perTap += t.count();
+            }
+            double compact = (double) taps.length * oh * ow;
+            return perTap / compact * (1 + 8.0 / cin()) > 1.3 * (1 + 16.0 / cout());
+        }
+
         /** Start of phase image {@code phase}'s channel 0 in the scratch (0 when reading x directly). */
         long phaseBase(int phase) {
             return direct ? 0 : (long) phase * cin() * phaseLen;
@@ -137,6 +162,8 @@ final class GemmConv {
         Mem wide;
         Mem dWide;
         Mem ones;
+        Mem col;
+        Mem dCol;
 
         Scratch(Blas blas) {
             this.blas = blas;
@@ -194,6 +221,7 @@ final class GemmConv {
     }
 
     static void forward(ConvGeometry g, Blas blas, INDArray x, INDArray w, INDArray bias, INDArray y) {
+        Blas.singleThreaded();
         Layout l = Layout.of(g, x.shape());
         Mem xm = blas.wrap(x);
         Mem ym = blas.wrap(y);
@@ -289,6 +317,7 @@ final class GemmConv {
 
     static void backward(ConvGeometry g, Blas blas, INDArray x, INDArray w, INDArray dy, INDArray dx, INDArray dw,
                          INDArray db) {
+        Blas.singleThreaded();
         Layout l = Layout.of(g, x.shape());
         Mem xm = blas.wrap(x);
         Mem dym = blas.wrap(dy);
@@ -453,6 +482,203 @@ final class GemmConv {
                     }
                     long from = l.phaseBase(phase) + (long) c * l.phaseLen() + (long) u * l.vp() + v0;
                     blas.scatter(dp, (int) from, dxm, (int) (xb + ((long) c * l.h() + r) * l.w() + q0), l.sw(), n);
+                }
+            }
+        }
+    }
+
+    // ---- the compact product (ConvAlgorithm.IM2COL) ----
+
+    /** W (out, in, taps) → (out × [tap, in]) over the taps that see data, tap-major within a row. */
+    private static Mem compactWeights(Blas blas, Layout l, Mem w) {
+        int cout = l.cout();
+        int cin = l.cin();
+        int kc = l.taps().length * cin;
+        Mem wc = blas.allocate((long) cout * kc);
+        for (int o = 0; o < cout; o++) {
+            for (int q = 0; q < l.taps().length; q++) {
+                int tap = l.taps()[q].index();
+                for (int c = 0; c < cin; c++) {
+                    blas.set(wc, o * kc + q * cin + c, blas.get(w, (o * cin + c) * l.kernelTaps() + tap));
+                }
+            }
+        }
+        return wc;
+    }
+
+    /**
+     * The columns of one sample: row (q, c) holds, for every output (i, j), the value tap q of channel c reads (from
+     * the phase image, or from x in the no-copy case); rows of outputs whose read lies in the padding are zeros.
+     */
+    private static void fillColumns(Layout l, Blas blas, Mem src, long srcBase, Mem col) {
+        int cin = l.cin();
+        int n = l.oh() * l.ow();
+        for (int q = 0; q < l.taps().length; q++) {
+            Tap t = l.taps()[q];
+            int i0 = t.n0() / l.vp();
+            int i1 = t.n1() / l.vp();
+            for (int c = 0; c < cin; c++) {
+                int row = (q * cin + c) * n;
+                long from = srcBase + l.phaseBase(t.phase()) + (long) c * l.phaseLen() + t.offset();
+                blas.zero(col, row, (long) i0 * l.ow());
+                for (int i = i0; i < i1; i++) {
+                    blas.copy(src, (int) (from + (long) i * l.vp()), col, row + i * l.ow(), l.ow());
+                }
+                blas.zero(col, row + (long) i1 * l.ow(), (long) (l.oh() - i1) * l.ow());
+            }
+        }
+    }
+
+    /** The transpose of {@link #fillColumns}: every column value added back where it was read from. */
+    private static void addColumns(Layout l, Blas blas, Mem dCol, Mem dst, long dstBase) {
+        int cin = l.cin();
+        int n = l.oh() * l.ow();
+        for (int q = 0; q < l.taps().length; q++) {
+            Tap t = l.taps()[q];
+            for (int c = 0; c < cin; c++) {
+                int row = (q * cin + c) * n;
+                long to = dstBase + l.phaseBase(t.phase()) + (long) c * l.phaseLen() + t.offset();
+                for (int i = t.n0() / l.vp(); i < t.n1() / l.vp(); i++) {
+                    blas.add(dCol, row + i * l.ow(), dst, (int) (to + (long) i * l.vp()), l.ow());
+                }
+            }
+        }
+    }
+
+    static void forwardCompact(ConvGeometry g, Blas blas, INDArray x, INDArray w, INDArray bias, INDArray y) {
+        Blas.singleThreaded();
+        Layout l = Layout.of(g, x.shape());
+        Mem xm = blas.wrap(x);
+        Mem ym = blas.wrap(y);
+        Mem bm = bias == null ? null : blas.wrap(bias);
+        int n = l.oh() * l.ow();
+        int kc = l.taps().length * l.cin();
+        try (Mem wc = compactWeights(blas, l, blas.wrap(w))) {
+            int chunks = chunks(l.batch());
+            Parallel.forRange(chunks, ch -> {
+                Scratch s = scratch(blas);
+                for (int b = chunkStart(ch, chunks, l.batch()); b < chunkStart(ch + 1, chunks, l.batch()); b++) {
+                    long yb = (long) b * l.cout() * n;
+                    Mem src = source(l, blas, s, xm, b);
+                    long srcBase = src == xm ? (long) b * l.cin() * l.h() * l.w() : 0;
+                    if (bm != null) {
+                        blas.gemm(false, false, l.cout(), n, 1, bm, 0, 1, s.ones(n), 0, n, 0.0, ym, yb, n);
+                    } else {
+                        blas.zero(ym, yb, (long) l.cout() * n);
+                    }
+                    if (kc > 0) {
+                        s.col = s.grow(s.col, (long) kc * n);
+                        fillColumns(l, blas, src, srcBase, s.col);
+                        blas.gemm(false, false, l.cout(), n, kc, wc, 0, kc, s.col, 0, n, 1.0, ym, yb, n);
+                    }
+                }
+            });
+        }
+    }
+
+    /** The phase images of sample b in the scratch, or x itself in the no-copy case. */
+    private static Mem source(Layout l, Blas blas, Scratch s, Mem xm, int b) {
+        if (l.direct()) {
+            return xm;
+        }
+        s.phases = s.grow(s.phases, (long) l.sh() * l.sw() * l.cin() * l.phaseLen());
+        buildPhases(l, blas, xm, (long) b * l.cin() * l.h() * l.w(), s.phases);
+        return s.phases;
+    }
+
+    static void backwardCompact(ConvGeometry g, Blas blas, INDArray x, INDArray w, INDArray dy, INDArray dx,
+                                INDArray dw, INDArray db) {
+        Blas.singleThreaded();
+        Layout l = Layout.of(g, x.shape());
+        Mem xm = blas.wrap(x);
+        Mem dym = blas.wrap(dy);
+        Mem dxm = dx == null ? null : blas.wrap(dx);
+        int cout = l.cout();
+        int cin = l.cin();
+        int n = l.oh() * l.ow();
+        int kc = l.taps().length * cin;
+        int chunks = chunks(l.batch());
+        Mem[] dwAcc = new Mem[chunks];
+        Mem[] dbAcc = new Mem[chunks];
+        try (Mem wc = compactWeights(blas, l, blas.wrap(w))) {
+            for (int ch = 0; ch < chunks; ch++) {
+                dwAcc[ch] = blas.allocate((long) cout * kc);
+                blas.zero(dwAcc[ch], 0, (long) cout * kc);
+                if (db != null) {
+                    dbAcc[ch] = blas.allocate(cout);
+                    blas.zero(dbAcc[ch], 0, cout);
+                }
+            }
+            Parallel.forRange(chunks, ch -> {
+                Scratch s = scratch(blas);
+                for (int b = chunkStart(ch, chunks, l.batch()); b < chunkStart(ch + 1, chunks, l.batch()); b++) {
+                    long xb = (long) b * cin * l.h() * l.w();
+                    long yb = (long) b * cout * n;
+                    if (dbAcc[ch] != null) {
+                        blas.gemvAdd(cout, n, dym, yb, n, s.ones(n), 0, dbAcc[ch], 0);
+                    }
+                    if (kc == 0) {
+                        if (dxm != null) {
+                            blas.zero(dxm, xb, (long) cin * l.h() * l.w());
+                        }
+                        continue;
+                    }
+                    Mem src = source(l, blas, s, xm, b);
+                    s.col = s.grow(s.col, (long) kc * n);
+                    fillColumns(l, blas, src, src == xm ? xb : 0, s.col);
+                    blas.gemm(false, true, cout, kc, n, dym, yb, n, s.col, 0, n, 1.0, dwAcc[ch], 0, kc);
+                    if (dxm != null) {
+                        s.dCol = s.grow(s.dCol, (long) kc * n);
+                        blas.gemm(true, false, kc, n, cout, wc, 0, kc, dym, yb, n, 0.0, s.dCol, 0, n);
+                        if (l.direct()) {
+                            blas.zero(dxm, xb, (long) cin * l.h() * l.w());
+                            addColumns(l, blas, s.dCol, dxm, xb);
+                        } else {
+                            s.dPhases = s.grow(s.dPhases, (long) l.sh() * l.sw() * cin * l.phaseLen());
+                            for (int phase = 0; phase < l.used().length; phase++) {
+                                if (l.used()[phase]) {
+                                    blas.zero(s.dPhases, l.phaseBase(phase), (long) cin * l.phaseLen());
+                                }
+                            }
+                            addColumns(l, blas, s.dCol, s.dPhases, 0);
+                            gatherInputGradient(l, blas, s.dPhases, dxm, xb);
+                        }
+                    }
+                }
+            });
+            Mem dwm = blas.wrap(dw);
+            blas.zero(dwm, 0, dwm.length);
+            for (int o = 0; o < cout; o++) {
+                for (int q = 0; q < l.taps().length; q++) {
+                    int tap = l.taps()[q].index();
+                    for (int c = 0; c < cin; c++) {
+                        double sum = 0;
+                        for (Mem acc : dwAcc) {
+                            sum += blas.get(acc, o * kc + q * cin + c);
+                        }
+                        blas.set(dwm, (o * cin + c) * l.kernelTaps() + tap, sum);
+                    }
+                }
+            }
+            if (db != null) {
+                Mem dbm = blas.wrap(db);
+                for (int o = 0; o < cout; o++) {
+                    double sum = 0;
+                    for (Mem acc : dbAcc) {
+                        sum += blas.get(acc, o);
+                    }
+                    blas.set(dbm, o, sum);
+                }
+            }
+        } finally {
+            for (Mem m : dwAcc) {
+                if (m != null) {
+                    m.close();
+                }
+            }
+            for (Mem m : dbAcc) {
+                if (m != null) {
+                    m.close();
                 }
             }
         }

@@ -62,52 +62,84 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
         int batch = (int) input.size(0);
         int channels = (int) input.size(1);
         int plane = (int) (input.length() / batch / channels);
-        int n = batch * plane;
         Flat x = Flat.readable(input);
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
         Flat y = Flat.of(out);
-        double[] gamma = param(GAMMA);
-        double[] beta = param(BETA);
         double[] mean = training ? new double[channels] : param(MEAN);
         double[] var = training ? new double[channels] : param(VAR);
-        double eps = layerConf().getEps();
         boolean relu = layerConf().isRelu();
-        Parallel.forRange(channels, c -> {
-            double[] row = new double[plane];
-            if (training) {
-                // statistics in double, shifted by the first value for stability
-                double shift = x.get(c * plane);
-                double s = 0;
-                double ss = 0;
-                for (int b = 0; b < batch; b++) {
-                    x.get((b * channels + c) * plane, row);
-                    for (int j = 0; j < plane; j++) {
-                        double d = row[j] - shift;
-                        s += d;
-                        ss += d * d;
-                    }
-                }
-                double m = s / n;
-                mean[c] = shift + m;
-                var[c] = Math.max(ss / n - m * m, 0.0);
+        boolean floats = x.isFloat() && y.isFloat();
+        if (training) {
+            if (floats) {
+                BatchNormFloat.statistics(x, batch, channels, plane, mean, var);
+            } else {
+                statisticsInDouble(x, batch, channels, plane, mean, var);
             }
-            double scale = gamma[c] / Math.sqrt(var[c] + eps);
-            double offset = beta[c] - mean[c] * scale;
-            for (int b = 0; b < batch; b++) {
-                int base = (b * channels + c) * plane;
-                x.get(base, row);
-                for (int j = 0; j < plane; j++) {
-                    double v = row[j] * scale + offset;
-                    row[j] = relu && v < 0 ? 0.0 : v;
-                }
-                y.put(base, row);
-            }
-        });
+        }
+        double[][] affine = affine(mean, var);
+        if (floats) {
+            BatchNormFloat.normalize(x, y, batch, channels, plane, affine[0], affine[1], relu);
+        } else {
+            normalizeInDouble(x, y, batch, channels, plane, affine[0], affine[1], relu);
+        }
         if (training) {
             batchMean = mean;
             batchVar = var;
         }
         return out;
+    }
+
+    /** Per channel {scale, offset} of y = x·scale + offset: γ/√(var + eps) and β − mean·scale. */
+    private double[][] affine(double[] mean, double[] var) {
+        double[] gamma = param(GAMMA);
+        double[] beta = param(BETA);
+        double eps = layerConf().getEps();
+        double[] scale = new double[mean.length];
+        double[] offset = new double[mean.length];
+        for (int c = 0; c < mean.length; c++) {
+            scale[c] = gamma[c] / Math.sqrt(var[c] + eps);
+            offset[c] = beta[c] - mean[c] * scale[c];
+        }
+        return new double[][]{scale, offset};
+    }
+
+    /** The statistics of {@link BatchNormFloat#statistics} in double arithmetic (DOUBLE networks). */
+    private static void statisticsInDouble(Flat x, int batch, int channels, int plane, double[] mean, double[] var) {
+        long n = (long) batch * plane;
+        Parallel.forRange(channels, c -> {
+            double[] row = new double[plane];
+            double shift = x.get(c * plane);
+            double s = 0;
+            double ss = 0;
+            for (int b = 0; b < batch; b++) {
+                x.get((b * channels + c) * plane, row);
+                for (int j = 0; j < plane; j++) {
+                    double d = row[j] - shift;
+                    s += d;
+                    ss += d * d;
+                }
+            }
+            double m = s / n;
+            mean[c] = shift + m;
+            var[c] = Math.max(ss / n - m * m, 0.0);
+        });
+    }
+
+    /** {@link BatchNormFloat#normalize} in double arithmetic. */
+    private static void normalizeInDouble(Flat x, Flat y, int batch, int channels, int plane, double[] scale,
+                                          double[] offset, boolean relu) {
+        Parallel.forRange(channels, c -> {
+            double[] row = new double[plane];
+            for (int b = 0; b < batch; b++) {
+                int base = (b * channels + c) * plane;
+                x.get(base, row);
+                for (int j = 0; j < plane; j++) {
+                    double v = row[j] * scale[c] + offset[c];
+                    row[j] = relu && v < 0 ? 0.0 : v;
+                }
+                y.put(base, row);
+            }
+        });
     }
 
     @Override
@@ -121,55 +153,20 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
         int plane = (int) (input.length() / batch / channels);
         int n = batch * plane;
         Flat dy = Flat.readable(epsilon);
-        double[] gamma = param(GAMMA);
-        double[] beta = param(BETA);
         boolean relu = layerConf().isRelu();
         Flat x = Flat.readable(input);
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
         Flat dx = Flat.of(epsOut);
-        double[] mean = batchMean;
-        double[] var = batchVar;
         double[] dGamma = new double[channels];
         double[] dBeta = new double[channels];
-        double eps = layerConf().getEps();
-        Parallel.forRange(channels, c -> {
-            double m = mean[c];
-            double is = 1.0 / Math.sqrt(var[c] + eps);
-            double scale = gamma[c] * is;
-            double offset = beta[c] - m * scale;
-            double sumDy = 0;
-            double sumDyXh = 0;
-            double[] xr = new double[plane];
-            double[] dr = new double[plane];
-            for (int b = 0; b < batch; b++) {
-                int base = (b * channels + c) * plane;
-                x.get(base, xr);
-                dy.get(base, dr);
-                for (int j = 0; j < plane; j++) {
-                    double d = relu && xr[j] * scale + offset < 0 ? 0.0 : dr[j];
-                    sumDy += d;
-                    sumDyXh += d * (xr[j] - m);
-                }
-            }
-            sumDyXh *= is;
-            // dx = γ·is/n · (n·dy − Σdy − x̂·Σ(dy·x̂)), x̂ = (x − m)·is
-            double k = gamma[c] * is / n;
-            double a = k * n;
-            double bx = k * sumDyXh * is;
-            double c0 = -k * sumDy + bx * m;
-            for (int b = 0; b < batch; b++) {
-                int base = (b * channels + c) * plane;
-                x.get(base, xr);
-                dy.get(base, dr);
-                for (int j = 0; j < plane; j++) {
-                    double d = relu && xr[j] * scale + offset < 0 ? 0.0 : dr[j];
-                    dr[j] = a * d - bx * xr[j] + c0;
-                }
-                dx.put(base, dr);
-            }
-            dGamma[c] = sumDyXh;
-            dBeta[c] = sumDy;
-        });
+        double[] gamma = param(GAMMA);
+        double[][] affine = affine(batchMean, batchVar);
+        if (x.isFloat() && dy.isFloat() && dx.isFloat()) {
+            BatchNormFloat.backward(x, dy, dx, batch, channels, plane, batchMean, batchVar, gamma,
+                    layerConf().getEps(), affine[0], affine[1], relu, dGamma, dBeta);
+        } else {
+            backwardInDouble(x, dy, dx, batch, channels, plane, gamma, affine, relu, dGamma, dBeta);
+        }
         double momentum = layerConf().getMomentum();
         double[] runMean = param(MEAN);
         double[] runVar = param(VAR);
@@ -189,6 +186,53 @@ public class ChannelBatchNormImpl extends BaseLayer<ChannelBatchNorm> {
         batchMean = null;
         batchVar = null;
         return new Pair<>(g, backpropDropOutIfPresent(epsOut));
+    }
+
+    /** {@link BatchNormFloat#backward} in double arithmetic (DOUBLE networks). */
+    private void backwardInDouble(Flat x, Flat dy, Flat dx, int batch, int channels, int plane, double[] gamma,
+                                  double[][] affine, boolean relu, double[] dGamma, double[] dBeta) {
+        double[] mean = batchMean;
+        double[] var = batchVar;
+        double eps = layerConf().getEps();
+        long n = (long) batch * plane;
+        Parallel.forRange(channels, c -> {
+            double m = mean[c];
+            double is = 1.0 / Math.sqrt(var[c] + eps);
+            double scale = affine[0][c];
+            double offset = affine[1][c];
+            double sumDy = 0;
+            double sumDyXh = 0;
+            double[] xr = new double[plane];
+            double[] dr = new double[plane];
+            for (int b = 0; b < batch; b++) {
+                int base = (b * channels + c) * plane;
+                x.get(base, xr);
+                dy.get(base, dr);
+                for (int j = 0; j < plane; j++) {
+                    double d = relu && !(xr[j] * scale + offset > 0) ? 0.0 : dr[j];
+                    sumDy += d;
+                    sumDyXh += d * (xr[j] - m);
+                }
+            }
+            sumDyXh *= is;
+            // dx = γ·is/n · (n·dy − Σdy − x̂·Σ(dy·x̂)), x̂ = (x − m)·is
+            double k = gamma[c] * is / n;
+            double a = k * n;
+            double bx = k * sumDyXh * is;
+            double c0 = -k * sumDy + bx * m;
+            for (int b = 0; b < batch; b++) {
+                int base = (b * channels + c) * plane;
+                x.get(base, xr);
+                dy.get(base, dr);
+                for (int j = 0; j < plane; j++) {
+                    double d = relu && !(xr[j] * scale + offset > 0) ? 0.0 : dr[j];
+                    dr[j] = a * d - bx * xr[j] + c0;
+                }
+                dx.put(base, dr);
+            }
+            dGamma[c] = sumDyXh;
+            dBeta[c] = sumDy;
+        });
     }
 
     private void put(Gradient g, String key, double[] values) {

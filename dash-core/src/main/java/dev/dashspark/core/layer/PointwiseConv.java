@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * A 1×1 convolution of NCHW activations ({@code [B, C, L, 1]} in 1D): {@code y[b, o, p] = Σ_i W[o, i]·x[b, i, p] + b[o]},
- * computed as one batched GEMM with no layout changes. The residual shortcuts of the backbones use it; DL4J's
- * ConvolutionLayer computes the same through im2col, several times slower on 1D activations (BENCHMARKS.md).
+ * computed by {@link dev.dashspark.core.conv.ConvKernels} (one GEMM per sample, in place). The residual shortcuts of
+ * the backbones use it; DL4J's ConvolutionLayer computes the same through im2col, several times slower on 1D
+ * activations (BENCHMARKS.md).
  *
  * <p>Parameters: {@code W} (nOut, nIn) and {@code b} (nOut) when {@link #isHasBias()}; initialised as PyTorch's
  * Conv1d/Conv2d, U(−1/√nIn, 1/√nIn), from a generator seeded by the network seed and the layer name.

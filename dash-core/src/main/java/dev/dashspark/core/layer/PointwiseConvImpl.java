@@ -1,5 +1,7 @@
 package dev.dashspark.core.layer;
 
+import dev.dashspark.core.conv.ConvGeometry;
+import dev.dashspark.core.conv.ConvKernels;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -11,15 +13,15 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static dev.dashspark.core.layer.PointwiseConvParamInitializer.BIAS;
 import static dev.dashspark.core.layer.PointwiseConvParamInitializer.WEIGHT;
 
 /**
- * {@link PointwiseConv}: with x viewed as (B, nIn, P) for P spatial positions, y = W·x_b per batch element, as one
- * batched matrix product of the broadcast W (B, nOut, nIn) with x; backward dx = Wᵀ·dy, dW = Σ_b dy_b·x_bᵀ.
+ * {@link PointwiseConv}: a 1×1 convolution of stride 1, so {@link ConvKernels} on the geometry
+ * (nIn → nOut, k = 1): per sample y_b = W·x_b + b with x_b viewed as (nIn, P) for P positions, read and written in
+ * place; backward dx_b = Wᵀ·dy_b, dW = Σ_b dy_b·x_bᵀ, db = Σ dy. W (nOut, nIn) is PyTorch's (nOut, nIn, 1, 1).
  */
 public class PointwiseConvImpl extends BaseLayer<PointwiseConv> {
     private static final long serialVersionUID = 1L;
@@ -38,33 +40,25 @@ public class PointwiseConvImpl extends BaseLayer<PointwiseConv> {
         return false;
     }
 
-    private long[] flatShape(INDArray a, long channels) {
-        return new long[]{a.size(0), channels, a.length() / a.size(0) / channels};
-    }
-
-    private INDArray broadcastWeight(long batch) {
-        INDArray w = getParam(WEIGHT);
-        return w.reshape(1, w.size(0), w.size(1)).repeat(0, batch);
+    private ConvGeometry geometry(INDArray in) {
+        PointwiseConv c = layerConf();
+        if (in.rank() != 4 || in.size(1) != c.getNIn()) {
+            throw new DL4JInvalidInputException("PointwiseConv " + layerId() + ": expected [B, " + c.getNIn()
+                    + ", H, W] input, got " + java.util.Arrays.toString(in.shape()));
+        }
+        return new ConvGeometry(2, (int) c.getNIn(), (int) c.getNOut(), 1, 1, 1, ConvGeometry.Padding.SAME, false);
     }
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
-        PointwiseConv c = layerConf();
-        if (input.rank() != 4 || input.size(1) != c.getNIn()) {
-            throw new DL4JInvalidInputException("PointwiseConv " + layerId() + ": expected [B, " + c.getNIn()
-                    + ", H, W] input, got " + java.util.Arrays.toString(input.shape()));
-        }
-        INDArray x = input.castTo(dataType).dup('c').reshape('c', flatShape(input, c.getNIn()));
-        long[] outShape = {input.size(0), c.getNOut(), input.size(2), input.size(3)};
-        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outShape, 'c');
-        INDArray out3 = out.reshape('c', flatShape(out, c.getNOut()));
+        INDArray x = input.castTo(dataType);
+        ConvGeometry g = geometry(x);
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, g.outputShape(x.shape()), 'c');
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            Nd4j.matmul(broadcastWeight(x.size(0)), x, out3, false, false, false);
-            if (c.isHasBias()) {
-                Nd4j.getExecutioner().exec(new BroadcastAddOp(out3, getParam(BIAS).reshape(-1), out3, 1));
-            }
+            ConvKernels.forward(g, x, getParam(WEIGHT).reshape(g.weightShape()),
+                    layerConf().isHasBias() ? getParam(BIAS) : null, out);
         }
         return out;
     }
@@ -72,24 +66,20 @@ public class PointwiseConvImpl extends BaseLayer<PointwiseConv> {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
-        PointwiseConv c = layerConf();
-        INDArray x = input.castTo(dataType).dup('c').reshape('c', flatShape(input, c.getNIn()));
-        INDArray dy = epsilon.castTo(dataType).dup('c').reshape('c', flatShape(epsilon, c.getNOut()));
-        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
-        INDArray dx3 = epsOut.reshape('c', flatShape(epsOut, c.getNIn()));
-        Gradient g = new DefaultGradient();
+        INDArray x = input.castTo(dataType);
+        ConvGeometry g = geometry(x);
+        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        INDArray dW = gradientViews.get(WEIGHT);
+        INDArray dB = layerConf().isHasBias() ? gradientViews.get(BIAS) : null;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            Nd4j.matmul(broadcastWeight(x.size(0)), dy, dx3, true, false, false);
-            INDArray dW = Nd4j.matmul(dy, x, false, true, false).sum(0);
-            INDArray wView = gradientViews.get(WEIGHT);
-            wView.assign(dW);
-            g.setGradientFor(WEIGHT, wView);
-            if (c.isHasBias()) {
-                INDArray bView = gradientViews.get(BIAS);
-                bView.assign(dy.sum(0, 2).reshape(bView.shape()));
-                g.setGradientFor(BIAS, bView);
-            }
+            ConvKernels.backward(g, x, getParam(WEIGHT).reshape(g.weightShape()), epsilon.castTo(dataType), epsOut,
+                    dW.reshape(g.weightShape()), dB);
         }
-        return new Pair<>(g, backpropDropOutIfPresent(epsOut));
+        Gradient grad = new DefaultGradient();
+        grad.setGradientFor(WEIGHT, dW);
+        if (dB != null) {
+            grad.setGradientFor(BIAS, dB);
+        }
+        return new Pair<>(grad, backpropDropOutIfPresent(epsOut));
     }
 }

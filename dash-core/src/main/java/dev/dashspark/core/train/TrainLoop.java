@@ -4,6 +4,7 @@ import dev.dashspark.core.layer.AggConvLayerImpl;
 import dev.dashspark.core.layer.AggConvParamInitializer;
 import dev.dashspark.core.layer.ChannelBatchNormImpl;
 import dev.dashspark.core.layer.ChannelBatchNormParamInitializer;
+import dev.dashspark.core.util.Flat;
 import org.deeplearning4j.nn.api.Trainable;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -59,8 +60,36 @@ public final class TrainLoop {
         return out;
     }
 
-    /** Rows {@code idx} of {@code a} along the first axis. */
+    /**
+     * Rows {@code idx} of {@code a} along the first axis, as a new c-ordered array: each row is one bulk copy of its
+     * bytes (ND4J's indexed get took 10–50 ms for a 256-row minibatch of 784 values per row).
+     */
     public static INDArray rows(INDArray a, int[] idx) {
+        long[] shape = a.shape().clone();
+        shape[0] = idx.length;
+        INDArray src = Flat.isDense(a) ? a : a.dup('c');
+        long rowLen = src.length() / Math.max(1, src.size(0));
+        long bytes = src.length() * src.dataType().width();
+        if (bytes > Integer.MAX_VALUE || src.isEmpty()) {
+            return indexedRows(src, idx);
+        }
+        INDArray out = Nd4j.createUninitialized(src.dataType(), shape, 'c');
+        int width = src.dataType().width();
+        int rowBytes = (int) (rowLen * width);
+        java.nio.ByteBuffer from = src.data().asNio();
+        java.nio.ByteBuffer to = out.data().asNio();
+        int base = (int) (src.offset() * width);
+        int toBase = (int) (out.offset() * width);
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= src.size(0)) {
+                throw new IndexOutOfBoundsException("rows: index " + idx[i] + " outside [0, " + src.size(0) + ")");
+            }
+            to.put(toBase + i * rowBytes, from, base + idx[i] * rowBytes, rowBytes);
+        }
+        return out;
+    }
+
+    private static INDArray indexedRows(INDArray a, int[] idx) {
         long[] li = new long[idx.length];
         for (int i = 0; i < idx.length; i++) {
             li[i] = idx[i];

@@ -123,6 +123,33 @@ public final class Flat {
         }
     }
 
+    /** Whether the values are FLOAT (else DOUBLE). */
+    public boolean isFloat() {
+        return floats != null;
+    }
+
+    /** Reads {@code n} values starting at {@code from} into {@code dst[0..n)} (a bulk copy for FLOAT arrays). */
+    public void get(int from, float[] dst, int n) {
+        if (floats != null) {
+            floats.get(from, dst, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst[i] = (float) doubles.get(from + i);
+            }
+        }
+    }
+
+    /** Writes {@code src[0..n)} starting at {@code from} (a bulk copy for FLOAT arrays). */
+    public void put(int from, float[] src, int n) {
+        if (floats != null) {
+            floats.put(from, src, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                doubles.put(from + i, src[i]);
+            }
+        }
+    }
+
     public void set(int i, double v) {
         if (floats != null) {
             floats.put(i, (float) v);

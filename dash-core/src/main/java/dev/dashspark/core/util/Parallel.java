@@ -1,17 +1,32 @@
 package dev.dashspark.core.util;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
- * The CPU threads dash-core uses for its own loops (FFT signals, kernel mixing). Sized by the system property
- * {@code dash.threads}, else the environment variable {@code OMP_NUM_THREADS} (which also sizes ND4J), else the
- * number of available processors — so one Spark task that owns {@code spark.task.cpus} cores stays within them.
+ * The CPU threads dash-core uses for its own loops (convolutions, batch norm, FFT signals, kernel mixing). Sized by
+ * the system property {@code dash.threads}, else the environment variable {@code OMP_NUM_THREADS} (which also sizes
+ * ND4J), else the number of available processors — so one Spark task that owns {@code spark.task.cpus} cores stays
+ * within them.
+ *
+ * <p>Each calling thread gets its own pool of that many workers: trials that run at the same time in one JVM (Spark
+ * task threads of one executor, or of {@code local[N]}) each get their cores, instead of sharing one pool of one
+ * trial's size. A call made from inside a worker (a nested loop) runs sequentially in that worker.
  */
 public final class Parallel {
     private static final int THREADS = resolveThreads();
-    private static final ForkJoinPool POOL = new ForkJoinPool(THREADS);
+    private static final ThreadLocal<ForkJoinPool> POOLS =
+            ThreadLocal.withInitial(() -> new ForkJoinPool(THREADS, Worker::new, null, false));
+
+    /** A worker of one of the pools (daemon, as every ForkJoinPool worker). */
+    private static final class Worker extends ForkJoinWorkerThread {
+        Worker(ForkJoinPool pool) {
+            super(pool);
+            setName("dash-core-" + getName());
+        }
+    }
 
     private Parallel() {
     }
@@ -25,13 +40,13 @@ public final class Parallel {
         if (n <= 0) {
             return;
         }
-        if (n == 1 || THREADS == 1) {
+        if (n == 1 || THREADS == 1 || Thread.currentThread() instanceof Worker) {
             for (int i = 0; i < n; i++) {
                 body.accept(i);
             }
             return;
         }
-        POOL.submit(() -> IntStream.range(0, n).parallel().forEach(body)).join();
+        POOLS.get().submit(() -> IntStream.range(0, n).parallel().forEach(body)).join();
     }
 
     private static int resolveThreads() {

@@ -84,6 +84,16 @@ class DashCliTest {
         r = dash("bench", "aggconv", "--sweep", "kd", "--methods", "fft,fast");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("unknown AggConv method 'fast'"), r.err());
+        r = dash("bench", "trial", "--tasks", "3d");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--tasks: expected 1d and/or 2d, got '3d'"), r.err());
+        r = dash("bench", "trial", "--budget", "1,2");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--budget: expected three positive integers SEARCH,HPO,RETRAIN (epochs), got '1,2'"),
+                r.err());
+        r = dash("bench", "trial", "--grid", "all");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("'all'"), r.err());
         r = dash("bench", "data", "--formats", "npy,hdf5");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("bench data: --formats: unknown format 'hdf5'"), r.err());

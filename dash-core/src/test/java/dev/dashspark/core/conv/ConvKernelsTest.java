@@ -1,6 +1,7 @@
 package dev.dashspark.core.conv;
 
 import dev.dashspark.core.conv.ConvGeometry.Padding;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,6 +14,8 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every {@link ConvAlgorithm}, forced, against {@link PaddedReference} in double and single precision: the forward
@@ -61,7 +64,8 @@ class ConvKernelsTest {
     private record Case(ConvGeometry g, long[] xs) {
     }
 
-    private static List<Case> cases() {
+    /** The cases an algorithm computes: all, but ND4J and IM2COL only dense convolutions. */
+    private static List<Case> cases(ConvAlgorithm algorithm) {
         List<Case> out = new ArrayList<>();
         for (ConvGeometry g : PaddedReference.smallGeometries()) {
             out.add(new Case(g, inputShape(g, 7)));
@@ -70,15 +74,16 @@ class ConvKernelsTest {
         for (ConvGeometry g : extremeGeometries()) {
             out.add(new Case(g, g.dims() == 1 ? new long[]{3, g.inChannels(), 90, 1} : inputShape(g, 7)));
         }
+        out.removeIf(c -> (algorithm == ConvAlgorithm.ND4J || algorithm == ConvAlgorithm.IM2COL) && c.g().depthwise());
         return out;
     }
 
     @ParameterizedTest
-    @EnumSource(value = ConvAlgorithm.class, names = {"DIRECT", "GEMM"})
+    @EnumSource(value = ConvAlgorithm.class, names = {"DIRECT", "GEMM", "IM2COL", "ND4J"})
     void forwardMatchesTheIndependentPaddedConvolution(ConvAlgorithm algorithm) {
         Random r = new Random(3);
         for (DataType t : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
-            for (Case c : cases()) {
+            for (Case c : cases(algorithm)) {
                 ConvGeometry g = c.g();
                 double[] x = gaussian(r, c.xs()[0] * c.xs()[1] * c.xs()[2] * c.xs()[3], t);
                 double[] w = gaussian(r, g.weightCount(), t);
@@ -95,11 +100,11 @@ class ConvKernelsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ConvAlgorithm.class, names = {"DIRECT", "GEMM"})
+    @EnumSource(value = ConvAlgorithm.class, names = {"DIRECT", "GEMM", "IM2COL", "ND4J"})
     void backwardMatchesTheAdjointsOfTheIndependentConvolution(ConvAlgorithm algorithm) {
         Random r = new Random(4);
         for (DataType t : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
-            for (Case c : cases()) {
+            for (Case c : cases(algorithm)) {
                 ConvGeometry g = c.g();
                 long[] ys = g.outputShape(c.xs());
                 double[] x = gaussian(r, c.xs()[0] * c.xs()[1] * c.xs()[2] * c.xs()[3], t);
@@ -123,5 +128,51 @@ class ConvKernelsTest {
                 assertEquals(0.0, dw2.sub(dw).amaxNumber().doubleValue(), 0.0, "dw alone " + what);
             }
         }
+    }
+
+    @Test
+    void autoPicksGemmOnTheCpuBackendAndForcedAlgorithmsSayWhatTheyCannotDo() {
+        ConvGeometry dense = new ConvGeometry(1, 2, 2, 3, 1, 1, Padding.CAUSAL, false);
+        ConvGeometry depthwise = new ConvGeometry(1, 2, 2, 3, 1, 1, Padding.CAUSAL, true);
+        assertEquals(ConvAlgorithm.GEMM, ConvKernels.resolve(ConvAlgorithm.AUTO, dense, DataType.FLOAT));
+        assertEquals(ConvAlgorithm.GEMM, ConvKernels.resolve(ConvAlgorithm.AUTO, depthwise, DataType.DOUBLE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConvKernels.resolve(ConvAlgorithm.ND4J, depthwise, DataType.FLOAT));
+        assertTrue(e.getMessage().contains("dense convolutions only"), e.getMessage());
+        // large dilations on a small image (the wide per-tap rows mostly padding), or few input channels: compact
+        assertEquals(ConvAlgorithm.IM2COL, ConvKernels.resolve(ConvAlgorithm.AUTO,
+                new ConvGeometry(2, 256, 256, 5, 7, 1, Padding.SAME, false), DataType.FLOAT, new long[]{8, 256, 8, 8}));
+        assertEquals(ConvAlgorithm.IM2COL, ConvKernels.resolve(ConvAlgorithm.AUTO,
+                new ConvGeometry(2, 16, 64, 5, 3, 1, Padding.SAME, false), DataType.FLOAT, new long[]{8, 16, 32, 32}));
+        // an ordinary 3 × 3 layer: one product per tap
+        assertEquals(ConvAlgorithm.GEMM, ConvKernels.resolve(ConvAlgorithm.AUTO,
+                new ConvGeometry(2, 64, 64, 3, 1, 1, Padding.SAME, false), DataType.FLOAT, new long[]{8, 64, 32, 32}));
+        assertEquals(ConvAlgorithm.GEMM, ConvKernels.resolve(ConvAlgorithm.AUTO, dense, DataType.FLOAT,
+                new long[]{8, 2, 784, 1}), "1D at stride 1 reads x in place");
+        IllegalArgumentException half = assertThrows(IllegalArgumentException.class,
+                () -> ConvKernels.resolve(ConvAlgorithm.GEMM, dense, DataType.HALF));
+        assertTrue(half.getMessage().contains("FLOAT or DOUBLE") && half.getMessage().contains("HALF"), half.getMessage());
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> ConvKernels.forward(dense,
+                Nd4j.create(DataType.FLOAT, 2, 3, 8, 1), Nd4j.create(DataType.FLOAT, 2, 2, 3), null,
+                Nd4j.create(DataType.FLOAT, 2, 2, 8, 1)));
+        assertTrue(shape.getMessage().contains("[B, 2, L, 1]") && shape.getMessage().contains("[2, 3, 8, 1]"),
+                shape.getMessage());
+    }
+
+    @Test
+    void aCpuWithAvx512RunningOtherKernelsIsToldHowToSpeedUp() {
+        java.util.Set<String> avx512 = new java.util.HashSet<>(Blas.AVX512);
+        avx512.add("fma");
+        String unset = Blas.kernelAdvice(null, avx512);
+        assertTrue(unset != null && unset.contains("Barcelona") && unset.contains("OPENBLAS_CORETYPE=SKYLAKEX"), unset);
+        String haswell = Blas.kernelAdvice("Haswell", avx512);
+        assertTrue(haswell != null && haswell.contains("OPENBLAS_CORETYPE=Haswell"), haswell);
+        assertEquals(null, Blas.kernelAdvice("SkylakeX", avx512));
+        assertEquals(null, Blas.kernelAdvice("COOPERLAKE", avx512));
+        java.util.Set<String> noBw = new java.util.HashSet<>(avx512);
+        noBw.remove("avx512bw");
+        assertEquals(null, Blas.kernelAdvice(null, noBw), "without all five subsets SkylakeX's kernels cannot run");
+        assertEquals(ConvAlgorithm.GEMM, ConvKernels.resolve(ConvAlgorithm.AUTO,
+                new ConvGeometry(1, 1, 1, 1, 1, 1, Padding.CAUSAL, false), DataType.FLOAT), "OpenBLAS is loaded");
     }
 }

@@ -122,4 +122,60 @@ class ChannelBatchNormTest extends Float64 {
         assertEquals(0.2, l.getMomentum());
         assertTrue(l.isRelu());
     }
+
+    /** One ChannelBatchNorm layer of the given type, its parameters set from doubles, run forward and backward. */
+    private static INDArray[] forwardBackward(DataType type, boolean relu, INDArray x, INDArray dy, double[] gamma,
+                                              double[] beta) {
+        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr mgr = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(type).updater(new NoOp())
+                .graphBuilder().addInputs("in").addLayer("bn", ChannelBatchNorm.builder().relu(relu).build(), "in")
+                .setOutputs("bn").setInputTypes(InputType.convolutional(x.size(2), 1, x.size(1))).build());
+        g.init();
+        g.initGradientsView();
+        org.deeplearning4j.nn.api.Layer bn = g.getLayer("bn");
+        bn.getParam("gamma").assign(Nd4j.createFromArray(gamma).castTo(type));
+        bn.getParam("beta").assign(Nd4j.createFromArray(beta).castTo(type));
+        bn.setInput(x.castTo(type), mgr);
+        INDArray y = bn.activate(true, mgr).dup();
+        var p = bn.backpropGradient(dy.castTo(type), mgr);
+        return new INDArray[]{y, p.getSecond().dup(), p.getFirst().getGradientFor("gamma").dup(),
+                p.getFirst().getGradientFor("beta").dup()};
+    }
+
+    @Test
+    void floatPathComputesWhatTheDoublePathComputes() {
+        // 1500 positions: more than one 1024-value chunk per row, and an odd tail
+        Random r = new Random(12);
+        INDArray x = Nd4j.create(DataType.DOUBLE, 3, 5, 1500, 1);
+        INDArray dy = Nd4j.create(DataType.DOUBLE, 3, 5, 1500, 1);
+        for (long i = 0; i < x.length(); i++) {
+            x.putScalar(i, (float) (3 + 2 * r.nextGaussian()));
+            dy.putScalar(i, (float) r.nextGaussian());
+        }
+        double[] gamma = {0.5, 1.5, -1.0, 2.0, 0.8};
+        double[] beta = {0.1, -0.2, 0.3, 0.0, -1.0};
+        for (boolean relu : new boolean[]{false, true}) {
+            INDArray[] d = forwardBackward(DataType.DOUBLE, relu, x, dy, gamma, beta);
+            INDArray[] f = forwardBackward(DataType.FLOAT, relu, x, dy, gamma, beta);
+            String[] names = {"y", "dx", "dgamma", "dbeta"};
+            for (int i = 0; i < d.length; i++) {
+                double scale = 1 + d[i].amaxNumber().doubleValue();
+                double err = d[i].sub(f[i].castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / scale;
+                assertTrue(err < 2e-5, names[i] + " relu=" + relu + ": float differs from double by " + err);
+            }
+            if (relu) {
+                assertTrue(d[0].minNumber().doubleValue() == 0.0 && f[0].minNumber().doubleValue() == 0.0);
+            }
+        }
+    }
+
+    @Test
+    void reluMaskKeepsTheGradientOnlyWherePreActivationIsPositive() {
+        assertEquals(2.5f, BatchNormFloat.keepIfPositive(1e-30f, 2.5f));
+        assertEquals(-2.5f, BatchNormFloat.keepIfPositive(Float.MAX_VALUE, -2.5f));
+        assertEquals(0f, BatchNormFloat.keepIfPositive(0f, 2.5f));
+        assertEquals(0f, BatchNormFloat.keepIfPositive(-0f, 2.5f));
+        assertEquals(0f, BatchNormFloat.keepIfPositive(-1e-30f, 2.5f));
+        assertEquals(0f, BatchNormFloat.keepIfPositive(Float.NEGATIVE_INFINITY, 2.5f));
+    }
 }
