@@ -3,8 +3,9 @@ package dev.dashspark.core.bench;
 import dev.dashspark.core.aggconv.SearchSpace;
 import dev.dashspark.core.aggconv.Strategy;
 import dev.dashspark.core.backbone.ResNet1D;
-import dev.dashspark.core.fft.ComplexFft;
 import dev.dashspark.core.fft.FftBackend;
+import dev.dashspark.core.fft.LaneFft;
+import dev.dashspark.core.fft.Lanes;
 import dev.dashspark.core.util.Flags;
 import dev.dashspark.core.util.Parallel;
 import dev.dashspark.core.util.WorkCounter;
@@ -91,8 +92,8 @@ public final class AggConvBench {
     static void run(Options o, PrintStream out) {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         Throughput hw = Throughput.measure();
-        LOG.info("threads {}; measured throughput: FFT {} GFLOP/s (complex, 5n·log2 n), float batched GEMM {} GFLOP/s",
-                Parallel.threads(), String.format("%.2f", hw.fftGflops()), String.format("%.2f", hw.gemmGflops()));
+        LOG.info("threads {}; FFT backend {}; measured throughput: FFT {} GFLOP/s (complex, 5n·log2 n)",
+                Parallel.threads(), FftBackend.defaultBackend().id(), String.format("%.2f", hw.fftGflops()));
         out.println(HEADER);
         out.flush();
         for (int i : o.points()) {
@@ -137,18 +138,20 @@ public final class AggConvBench {
             net.fit(ds);
         }
         double ms = (System.nanoTime() - t0) / 1e6 / o.steps();
+        double aggMs = WorkCounter.aggConvNanos() / 1e6 / o.steps();
+        LOG.info("point {} {}: AggConv layers {} ms/step, the rest of the step {} ms", p.index(), method,
+                String.format("%.1f", aggMs), String.format("%.1f", ms - aggMs));
         if (!Double.isFinite(net.score())) {
             throw new IllegalStateException(method + " point " + p.index() + ": loss is not finite");
         }
         if (method == Strategy.FFT) {
             Throughput hw = Throughput.cached();
             double fft = WorkCounter.fftFlops() / (double) o.steps();
-            double gemm = WorkCounter.gemmFlops() / (double) o.steps();
-            double boundMs = (fft / hw.fftGflops() + gemm / hw.gemmGflops()) / 1e6;
-            LOG.info("point {} {} S={}: {} ms/step; FFT {} GFLOP + GEMM {} GFLOP per step need {} ms at the measured "
-                            + "throughput: gap {}×", p.index(), p.space(), p.space().span(), String.format("%.1f", ms),
-                    String.format("%.2f", fft / 1e9), String.format("%.2f", gemm / 1e9), String.format("%.1f", boundMs),
-                    String.format("%.1f", ms / boundMs));
+            double mix = WorkCounter.mixFlops() / (double) o.steps();
+            double fftMs = fft / hw.fftGflops() / 1e6;
+            LOG.info("point {} {} S={}: {} ms/step; FFT {} GFLOP per step ({} ms at the measured throughput), "
+                            + "channel mixing {} GFLOP", p.index(), p.space(), p.space().span(), String.format("%.1f", ms),
+                    String.format("%.2f", fft / 1e9), String.format("%.1f", fftMs), String.format("%.2f", mix / 1e9));
         } else {
             LOG.info("point {} {} {}: {} ms/step", p.index(), method, p.space(), String.format("%.1f", ms));
         }
@@ -156,11 +159,11 @@ public final class AggConvBench {
     }
 
     /**
-     * The machine's throughput for the step's own kernels, measured warm with all dash threads: complex FFTs of
-     * the lengths the sweeps use (1024 and 2048 points, 5n·log2 n flops each) and float batched GEMMs of the
-     * shape of the frequency-domain channel mixing. Best of several repetitions after warm-up.
+     * The machine's FFT throughput for the step's own transforms, measured warm with all dash threads: blocks of
+     * 64 complex signals of the lengths the sweeps use (1024 and 2048 points, 5n·log2 n flops per signal) on the
+     * default backend, forward and inverse. Best of several repetitions after warm-up.
      */
-    record Throughput(double fftGflops, double gemmGflops) {
+    record Throughput(double fftGflops) {
         private static Throughput cached;
 
         static synchronized Throughput cached() {
@@ -170,38 +173,30 @@ public final class AggConvBench {
         static synchronized Throughput measure() {
             FftBackend backend = FftBackend.defaultBackend();
             double fft = Double.POSITIVE_INFINITY;
+            int lanes = 64;
             for (int n : new int[]{1024, 2048}) {
-                int signals = 64 * Parallel.threads();
+                int blocks = 4 * Parallel.threads();
                 double best = 0;
                 for (int rep = 0; rep < 6; rep++) {
                     long t0 = System.nanoTime();
-                    Parallel.forRange(signals, s -> {
-                        ComplexFft plan = backend.plan(1, n);
-                        double[] buf = new double[2 * n];
-                        for (int j = 0; j < buf.length; j++) {
-                            buf[j] = (j * 7 % 13) - 6;
+                    Parallel.forRange(blocks, s -> {
+                        LaneFft plan = backend.plan(1, n);
+                        Lanes x = Lanes.allocate(n, lanes);
+                        for (int p = 0; p < n; p++) {
+                            java.util.Arrays.fill(x.re(p), (p * 7 % 13) - 6);
                         }
-                        for (int k = 0; k < 16; k++) {
-                            plan.forward(buf);
-                            plan.inverse(buf);
+                        for (int k = 0; k < 4; k++) {
+                            plan.forward(x);
+                            plan.inverse(x);
                         }
                     });
                     double secs = (System.nanoTime() - t0) / 1e9;
-                    best = Math.max(best, signals * 32 * 5.0 * n * (Math.log(n) / Math.log(2)) / secs / 1e9);
+                    best = Math.max(best, blocks * lanes * 8 * 5.0 * n * (Math.log(n) / Math.log(2)) / secs / 1e9);
                 }
                 fft = Math.min(fft, best);
             }
-            INDArray a = Nd4j.rand(DataType.FLOAT, 1024, 64, 32);
-            INDArray b = Nd4j.rand(DataType.FLOAT, 1024, 32, 64);
-            double gemm = 0;
-            for (int rep = 0; rep < 8; rep++) {
-                long t0 = System.nanoTime();
-                Nd4j.matmul(a, b);
-                double secs = (System.nanoTime() - t0) / 1e9;
-                gemm = Math.max(gemm, 2.0 * 1024 * 64 * 32 * 64 / secs / 1e9);
-            }
             WorkCounter.reset();
-            cached = new Throughput(fft, gemm);
+            cached = new Throughput(fft);
             return cached;
         }
     }

@@ -1,0 +1,260 @@
+package dev.dashspark.core.aggconv;
+
+import dev.dashspark.core.fft.Lanes;
+import dev.dashspark.core.util.Flat;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The data movement and spectral arithmetic of {@link FftStrategy}: activations in and out of {@link Lanes} blocks,
+ * products of spectra, and the per-thread scratch blocks. Every loop over lanes is a plain indexed loop over one
+ * point's arrays, which the JIT vectorises.
+ *
+ * <p>A block holds one channel of up to {@link FftStrategy#MAX_LANES} batch pairs: lane l of block {@code blk} is
+ * pair q = blk·lanes + l, batch element 2q in the real parts and 2q + 1 in the imaginary parts.
+ */
+final class LaneBlocks {
+    /** Lanes moved together between an activation and a block: one 64-byte line of a point's array. */
+    private static final int TILE = 8;
+
+    private LaneBlocks() {
+    }
+
+    /**
+     * Kernel spectra with one kernel row per lane, in chunks of at most {@link FftStrategy#MAX_LANES} lanes: row r
+     * is lane r mod MAX_LANES of chunk r / MAX_LANES.
+     */
+    record Spectra(Lanes[] chunks) {
+        double re(int row, int p) {
+            return chunks[row / FftStrategy.MAX_LANES].re(p)[row % FftStrategy.MAX_LANES];
+        }
+
+        double im(int row, int p) {
+            return chunks[row / FftStrategy.MAX_LANES].im(p)[row % FftStrategy.MAX_LANES];
+        }
+
+        /** Sets row {@code row} from real parts at [0, points) and imaginary parts at [points, 2·points). */
+        void set(int row, double[] values) {
+            Lanes chunk = chunks[row / FftStrategy.MAX_LANES];
+            int lane = row % FftStrategy.MAX_LANES;
+            int points = chunk.points();
+            for (int p = 0; p < points; p++) {
+                chunk.re(p)[lane] = values[p];
+                chunk.im(p)[lane] = values[points + p];
+            }
+        }
+
+        static Spectra allocate(int rows, int points) {
+            Lanes[] chunks = new Lanes[(rows + FftStrategy.MAX_LANES - 1) / FftStrategy.MAX_LANES];
+            for (int k = 0; k < chunks.length; k++) {
+                chunks[k] = Lanes.allocate(points, Math.min(FftStrategy.MAX_LANES, rows - k * FftStrategy.MAX_LANES));
+            }
+            return new Spectra(chunks);
+        }
+    }
+
+    /**
+     * Loads channel {@code ch} of the pairs of block {@code blk} of a c-order (B, channels, rows, cols) array into
+     * {@code x} at the grid's points, and zeroes every other point.
+     */
+    static void load(Flat src, int channels, int ch, int blk, FftStrategy.Geo g, FftStrategy.Grid grid, Lanes x) {
+        int lanes = g.lanesIn(blk);
+        x.use(lanes);
+        zeroOutside(x, g, grid);
+        int plane = grid.size();
+        int cols = grid.cols();
+        double[][] rows = TILES.get().take(cols);
+        for (int l0 = 0; l0 < lanes; l0 += TILE) {
+            int width = Math.min(TILE, lanes - l0);
+            for (int part = 0; part < 2; part++) {
+                for (int r = 0; r < grid.rows(); r++) {
+                    for (int j = 0; j < width; j++) {
+                        int b = 2 * (blk * g.lanes() + l0 + j) + part;
+                        if (b < g.batch()) {
+                            src.get((b * channels + ch) * plane + r * cols, rows[j], cols);
+                        } else {
+                            Arrays.fill(rows[j], 0, cols, 0.0);
+                        }
+                    }
+                    int pos = r * grid.rowStep() * g.n1();
+                    for (int c = 0; c < cols; c++, pos += grid.colStep()) {
+                        double[] dst = part == 0 ? x.re(pos) : x.im(pos);
+                        for (int j = 0; j < width; j++) {
+                            dst[l0 + j] = rows[j][c];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The inverse of {@link #load}: real parts to batch element 2q, imaginary parts to 2q + 1 (when it exists), plus
+     * {@code offset}.
+     */
+    static void store(Lanes x, Flat dst, int channels, int ch, int blk, FftStrategy.Geo g, FftStrategy.Grid grid,
+                      double offset) {
+        int lanes = g.lanesIn(blk);
+        int plane = grid.size();
+        int cols = grid.cols();
+        double[][] rows = TILES.get().take(cols);
+        for (int l0 = 0; l0 < lanes; l0 += TILE) {
+            int width = Math.min(TILE, lanes - l0);
+            for (int part = 0; part < 2; part++) {
+                for (int r = 0; r < grid.rows(); r++) {
+                    int pos = r * grid.rowStep() * g.n1();
+                    for (int c = 0; c < cols; c++, pos += grid.colStep()) {
+                        double[] src = part == 0 ? x.re(pos) : x.im(pos);
+                        for (int j = 0; j < width; j++) {
+                            rows[j][c] = src[l0 + j] + offset;
+                        }
+                    }
+                    for (int j = 0; j < width; j++) {
+                        int b = 2 * (blk * g.lanes() + l0 + j) + part;
+                        if (b < g.batch()) {
+                            dst.put((b * channels + ch) * plane + r * cols, rows[j], cols);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Zeroes the lanes in use of every point of {@code x} that is not on the grid. */
+    private static void zeroOutside(Lanes x, FftStrategy.Geo g, FftStrategy.Grid grid) {
+        int n0 = g.n0();
+        int n1 = g.n1();
+        for (int r = 0; r < n0; r++) {
+            boolean gridRow = r % grid.rowStep() == 0 && r / grid.rowStep() < grid.rows();
+            if (!gridRow) {
+                x.zero(r * n1, (r + 1) * n1);
+                continue;
+            }
+            int end = (grid.cols() - 1) * grid.colStep() + 1;
+            if (grid.colStep() > 1) {
+                for (int c = 0; c < end; c++) {
+                    if (c % grid.colStep() != 0) {
+                        x.zero(r * n1 + c, r * n1 + c + 1);
+                    }
+                }
+            }
+            x.zero(r * n1 + end, (r + 1) * n1);
+        }
+    }
+
+    /** y = x·H[row] (or conj(H[row])) at every point; y may be x. */
+    static void multiply(Lanes x, Spectra h, int row, boolean conjugate, Lanes y) {
+        int lanes = x.lanes();
+        y.use(lanes);
+        double sign = conjugate ? -1.0 : 1.0;
+        for (int p = 0; p < x.points(); p++) {
+            double hr = h.re(row, p);
+            double hi = sign * h.im(row, p);
+            double[] xr = x.re(p);
+            double[] xi = x.im(p);
+            double[] yr = y.re(p);
+            double[] yi = y.im(p);
+            for (int l = 0; l < lanes; l++) {
+                double a = xr[l];
+                double b = xi[l];
+                yr[l] = a * hr - b * hi;
+                yi[l] = a * hi + b * hr;
+            }
+        }
+    }
+
+    /**
+     * acc[p] += Σ_lanes conj(x[p])·g[p] at every point, real parts at [0, points), imaginary parts at
+     * [points, 2·points). Even and odd lanes are summed separately, for two independent chains of additions.
+     */
+    static void correlate(Lanes x, Lanes g, double[] acc) {
+        int lanes = g.lanes();
+        int points = g.points();
+        for (int p = 0; p < points; p++) {
+            double[] xr = x.re(p);
+            double[] xi = x.im(p);
+            double[] gr = g.re(p);
+            double[] gi = g.im(p);
+            double r0 = 0;
+            double i0 = 0;
+            double r1 = 0;
+            double i1 = 0;
+            int l = 0;
+            for (; l + 1 < lanes; l += 2) {
+                r0 += xr[l] * gr[l] + xi[l] * gi[l];
+                i0 += xr[l] * gi[l] - xi[l] * gr[l];
+                r1 += xr[l + 1] * gr[l + 1] + xi[l + 1] * gi[l + 1];
+                i1 += xr[l + 1] * gi[l + 1] - xi[l + 1] * gr[l + 1];
+            }
+            if (l < lanes) {
+                r0 += xr[l] * gr[l] + xi[l] * gi[l];
+                i0 += xr[l] * gi[l] - xi[l] * gr[l];
+            }
+            acc[p] += r0 + r1;
+            acc[points + p] += i0 + i1;
+        }
+    }
+
+    /**
+     * Copies block {@code blk} of channel {@code ch} into a c-order (points, 2·channels, pairs) product operand:
+     * real parts to row ch, imaginary parts to row channels + ch, lanes to columns blk·lanes….
+     */
+    static void toProduct(Lanes b, int channels, int ch, int blk, FftStrategy.Geo g, Flat dst) {
+        int lanes = b.lanes();
+        int pairs = g.pairs();
+        int col = blk * g.lanes();
+        for (int p = 0; p < b.points(); p++) {
+            int row = p * 2 * channels + ch;
+            dst.put(row * pairs + col, b.re(p), lanes);
+            dst.put((row + channels) * pairs + col, b.im(p), lanes);
+        }
+    }
+
+    /** The inverse of {@link #toProduct}. */
+    static void fromProduct(Flat src, int channels, int ch, int blk, FftStrategy.Geo g, Lanes b) {
+        int lanes = g.lanesIn(blk);
+        b.use(lanes);
+        int pairs = g.pairs();
+        int col = blk * g.lanes();
+        for (int p = 0; p < b.points(); p++) {
+            int row = p * 2 * channels + ch;
+            src.get(row * pairs + col, b.re(p), lanes);
+            src.get((row + channels) * pairs + col, b.im(p), lanes);
+        }
+    }
+
+    /** Σ of the DC terms over the lanes: re + im of point 0 is the sum of both batch elements of a pair. */
+    static double dcSum(Lanes g) {
+        double s = 0;
+        double[] re = g.re(0);
+        double[] im = g.im(0);
+        for (int l = 0; l < g.lanes(); l++) {
+            s += re[l] + im[l];
+        }
+        return s;
+    }
+
+    /** This thread's scratch block {@code slot} of {@code points} points, with {@link FftStrategy#MAX_LANES} lanes. */
+    static Lanes scratch(int points, int slot) {
+        return SCRATCH.get().computeIfAbsent(((long) points << 8) | slot,
+                k -> Lanes.allocate(points, FftStrategy.MAX_LANES));
+    }
+
+    private static final ThreadLocal<Map<Long, Lanes>> SCRATCH = ThreadLocal.withInitial(HashMap::new);
+
+    /** A per-thread tile of {@link #TILE} rows for {@link #load} and {@link #store}. */
+    private static final ThreadLocal<Tile> TILES = ThreadLocal.withInitial(Tile::new);
+
+    private static final class Tile {
+        private double[][] rows = new double[TILE][1024];
+
+        double[][] take(int n) {
+            if (rows[0].length < n) {
+                rows = new double[TILE][Math.max(n, 2 * rows[0].length)];
+            }
+            return rows;
+        }
+    }
+}

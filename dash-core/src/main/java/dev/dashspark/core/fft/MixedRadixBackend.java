@@ -1,0 +1,64 @@
+package dev.dashspark.core.fft;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The pure-Java backend: {@link MixedRadixFft} on lengths 2^a·3^b. Plans are immutable and shared by all threads.
+ */
+public final class MixedRadixBackend implements FftBackend {
+    static final String ID = "java";
+    static final MixedRadixBackend INSTANCE = new MixedRadixBackend();
+
+    /**
+     * Cost of one radix-3 pass relative to a radix-2 pass, per point (measured with {@code AggConvBench}'s FFT
+     * throughput on the 2-core machine of BENCHMARKS.md; docs/fft.md).
+     */
+    static final double RADIX3_COST = 3.0;
+
+    private final Map<Long, LaneFft> plans = new ConcurrentHashMap<>();
+
+    private MixedRadixBackend() {
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public LaneFft plan(int rows, int cols) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("FFT size must be positive, got " + rows + "×" + cols);
+        }
+        if (!MixedRadixFft.supports(rows) || !MixedRadixFft.supports(cols)) {
+            throw new IllegalArgumentException("FFT size must be 2^a·3^b on each axis (see fastLength), got "
+                    + rows + "×" + cols);
+        }
+        return plans.computeIfAbsent(((long) rows << 32) | cols, k -> new MixedRadixFft(rows, cols));
+    }
+
+    /** The cheapest 2^a·3^b ≥ n by the cost model n·(a + {@link #RADIX3_COST}·b). */
+    @Override
+    public int fastLength(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("length must be ≥ 1, got " + n);
+        }
+        int best = 0;
+        double bestCost = Double.POSITIVE_INFINITY;
+        for (long p3 = 1, b = 0; p3 < 2L * n; p3 *= 3, b++) {
+            long m = p3;
+            int a = 0;
+            while (m < n) {
+                m *= 2;
+                a++;
+            }
+            double cost = m * (a + RADIX3_COST * b);
+            if (m <= Integer.MAX_VALUE && cost < bestCost) {
+                best = (int) m;
+                bestCost = cost;
+            }
+        }
+        return best;
+    }
+}
