@@ -12,6 +12,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * DASH technique 2: AggConv through the Fourier domain (ALGORITHM.md §2 steps 5–10), forward and backward, in
  * double precision whatever the input type.
@@ -125,9 +128,46 @@ final class FftStrategy implements AggConvStrategy {
      * {@code blk} of channel c at {@code inputs[blk·C + c]}; dense ones keep the product operands, the input spectra
      * (points, 2·Cin, pairs) and the kernel matrices (points, 2·Cout, 2·Cin).
      */
-    private record Cache(Geo geo, LaneFft plan, Spectra kernels, Lanes[] inputs, INDArray inputProduct,
+    private record Cache(Geo geo, LaneFft plan, Spectra kernels, Kept inputs, long id, INDArray inputProduct,
                          INDArray kernelProduct) {
+        /** Whether the kept input spectra are still this forward pass's (a later forward may have reused them). */
+        boolean intact() {
+            return inputs == null || inputs.owner == id;
+        }
     }
+
+    /**
+     * Input spectra of depthwise layers kept from a forward pass for its backward pass, then reused by the next
+     * forward pass of this strategy: blocks of a training step's size are allocated once, not at every step. A
+     * forward pass stamps them with its id; backward uses them only while they still carry its id (else it
+     * recomputes the forward pass), and hands them back for reuse when done.
+     */
+    private static final class Kept {
+        final Lanes[] blocks;
+        volatile long owner;
+
+        Kept(Geo g) {
+            blocks = new Lanes[g.blocks() * g.cin()];
+            for (int job = 0; job < blocks.length; job++) {
+                blocks[job] = Lanes.allocate(g.points(), g.lanesIn(job / g.cin()));
+            }
+        }
+
+        boolean fits(Geo g) {
+            if (blocks.length != g.blocks() * g.cin()) {
+                return false;
+            }
+            for (int job = 0; job < blocks.length; job++) {
+                if (blocks[job].points() != g.points() || blocks[job].capacity() < g.lanesIn(job / g.cin())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private final AtomicReference<Kept> spare = new AtomicReference<>();
+    private final AtomicLong passes = new AtomicLong();
 
     @Override
     public Forward forward(AggConvSpec spec, INDArray x, INDArray[] weights, double[] c, double[] bias, INDArray out,
@@ -142,22 +182,23 @@ final class FftStrategy implements AggConvStrategy {
         int points = g.points();
         Cache cache;
         if (spec.depthwise()) {
-            Lanes[] inputs = keepForBackward ? new Lanes[g.blocks() * g.cin()] : null;
+            Kept inputs = keepForBackward ? take(g) : null;
+            long id = passes.incrementAndGet();
+            if (inputs != null) {
+                inputs.owner = id;
+            }
             Parallel.forRange(g.blocks() * g.cin(), job -> {
                 int ch = job % g.cin();
                 int blk = job / g.cin();
-                Lanes xb = keepForBackward ? Lanes.allocate(points, g.lanesIn(blk)) : LaneBlocks.scratch(points, 0);
+                Lanes xb = inputs != null ? inputs.blocks[job] : LaneBlocks.scratch(points, 0);
                 LaneBlocks.load(xs, g.cin(), ch, blk, g, g.input(), xb);
                 plan.forward(xb);
-                if (keepForBackward) {
-                    inputs[job] = xb;
-                }
                 Lanes yb = LaneBlocks.scratch(points, 1);
                 LaneBlocks.multiply(xb, kernels, ch, false, yb);
                 plan.inverse(yb);
                 LaneBlocks.store(yb, y, g.cout(), ch, blk, g, g.output(), bias == null ? 0.0 : bias[ch]);
             });
-            cache = new Cache(g, plan, kernels, inputs, null, null);
+            cache = new Cache(g, plan, kernels, inputs, id, null, null);
         } else {
             DataType type = gemmType(x);
             INDArray xp = product(xs, g.cin(), g, g.input(), plan, type, null);
@@ -165,7 +206,7 @@ final class FftStrategy implements AggConvStrategy {
             INDArray yp = Nd4j.matmul(kp, xp);
             WorkCounter.mix(points, g.pairs(), g.cin(), g.cout());
             invertProduct(yp, g.cout(), g, plan, y, g.output(), bias);
-            cache = new Cache(g, plan, kernels, null, xp, kp);
+            cache = new Cache(g, plan, kernels, null, 0, xp, kp);
         }
         return new Forward(spec, finish(target, out, x.dataType()), x, weights, c.clone(), bias,
                 keepForBackward ? cache : null);
@@ -175,7 +216,7 @@ final class FftStrategy implements AggConvStrategy {
     public Backward backward(Forward f, INDArray dyArray, INDArray dxOut) {
         AggConvSpec spec = f.spec();
         Cache cache = f.cache() instanceof Cache k ? k : null;
-        if (cache == null) {
+        if (cache == null || !cache.intact()) {
             Forward again = forward(spec, f.input(), f.weights(), f.c(), f.bias(), null, true);
             cache = (Cache) again.cache();
         }
@@ -190,7 +231,7 @@ final class FftStrategy implements AggConvStrategy {
         Spectra corr = Spectra.allocate(Kernels.rows(spec), points);
         double[] dBias = new double[g.cout()];
         if (spec.depthwise()) {
-            Lanes[] inputs = cache.inputs();
+            Lanes[] inputs = cache.inputs().blocks;
             int jobs = g.blocks() * g.cin();
             double[][] acc = new double[jobs][2 * points];
             double[] dcTerms = new double[jobs];
@@ -206,6 +247,7 @@ final class FftStrategy implements AggConvStrategy {
                 plan.inverse(gb);
                 LaneBlocks.store(gb, dx, g.cin(), ch, blk, g, g.input(), 0.0);
             });
+            spare.set(cache.inputs());
             for (int blk = 1; blk < g.blocks(); blk++) {
                 for (int ch = 0; ch < g.cin(); ch++) {
                     double[] sum = acc[ch];
@@ -250,6 +292,12 @@ final class FftStrategy implements AggConvStrategy {
             dWArrays[i] = Arrays2.fromDouble(dW[i], spec.weightShape(i), f.weights()[i].dataType());
         }
         return new Backward(finish(dxArray, dxOut, f.input().dataType()), dWArrays, dc, f.bias() == null ? null : dBias);
+    }
+
+    /** Kept blocks for a forward pass of geometry g: the spare ones if they fit, else new ones. */
+    private Kept take(Geo g) {
+        Kept k = spare.getAndSet(null);
+        return k != null && k.fits(g) ? k : new Kept(g);
     }
 
     /**

@@ -16,9 +16,6 @@ import java.util.Map;
  * pair q = blk·lanes + l, batch element 2q in the real parts and 2q + 1 in the imaginary parts.
  */
 final class LaneBlocks {
-    /** Lanes moved together between an activation and a block: one 64-byte line of a point's array. */
-    private static final int TILE = 8;
-
     private LaneBlocks() {
     }
 
@@ -57,7 +54,8 @@ final class LaneBlocks {
 
     /**
      * Loads channel {@code ch} of the pairs of block {@code blk} of a c-order (B, channels, rows, cols) array into
-     * {@code x} at the grid's points, and zeroes every other point.
+     * {@code x} at the grid's points, and zeroes every other point. Each grid row of every signal is read in one
+     * bulk copy, then transposed point by point, so that each point's lanes are written together.
      */
     static void load(Flat src, int channels, int ch, int blk, FftStrategy.Geo g, FftStrategy.Grid grid, Lanes x) {
         int lanes = g.lanesIn(blk);
@@ -65,25 +63,21 @@ final class LaneBlocks {
         zeroOutside(x, g, grid);
         int plane = grid.size();
         int cols = grid.cols();
-        double[][] rows = TILES.get().take(cols);
-        for (int l0 = 0; l0 < lanes; l0 += TILE) {
-            int width = Math.min(TILE, lanes - l0);
-            for (int part = 0; part < 2; part++) {
-                for (int r = 0; r < grid.rows(); r++) {
-                    for (int j = 0; j < width; j++) {
-                        int b = 2 * (blk * g.lanes() + l0 + j) + part;
-                        if (b < g.batch()) {
-                            src.get((b * channels + ch) * plane + r * cols, rows[j], cols);
-                        } else {
-                            Arrays.fill(rows[j], 0, cols, 0.0);
-                        }
+        double[][] rows = ROWS.get().take(lanes, cols);
+        for (int part = 0; part < 2; part++) {
+            for (int r = 0; r < grid.rows(); r++) {
+                for (int l = 0; l < lanes; l++) {
+                    int b = 2 * (blk * g.lanes() + l) + part;
+                    if (b < g.batch()) {
+                        src.get((b * channels + ch) * plane + r * cols, rows[l], cols);
+                    } else {
+                        Arrays.fill(rows[l], 0, cols, 0.0);
                     }
-                    int pos = r * grid.rowStep() * g.n1();
-                    for (int c = 0; c < cols; c++, pos += grid.colStep()) {
-                        double[] dst = part == 0 ? x.re(pos) : x.im(pos);
-                        for (int j = 0; j < width; j++) {
-                            dst[l0 + j] = rows[j][c];
-                        }
+                }
+                for (int c = 0, pos = r * grid.rowStep() * g.n1(); c < cols; c++, pos += grid.colStep()) {
+                    double[] d = part == 0 ? x.re(pos) : x.im(pos);
+                    for (int l = 0; l < lanes; l++) {
+                        d[l] = rows[l][c];
                     }
                 }
             }
@@ -99,23 +93,19 @@ final class LaneBlocks {
         int lanes = g.lanesIn(blk);
         int plane = grid.size();
         int cols = grid.cols();
-        double[][] rows = TILES.get().take(cols);
-        for (int l0 = 0; l0 < lanes; l0 += TILE) {
-            int width = Math.min(TILE, lanes - l0);
-            for (int part = 0; part < 2; part++) {
-                for (int r = 0; r < grid.rows(); r++) {
-                    int pos = r * grid.rowStep() * g.n1();
-                    for (int c = 0; c < cols; c++, pos += grid.colStep()) {
-                        double[] src = part == 0 ? x.re(pos) : x.im(pos);
-                        for (int j = 0; j < width; j++) {
-                            rows[j][c] = src[l0 + j] + offset;
-                        }
+        double[][] rows = ROWS.get().take(lanes, cols);
+        for (int part = 0; part < 2; part++) {
+            for (int r = 0; r < grid.rows(); r++) {
+                for (int c = 0, pos = r * grid.rowStep() * g.n1(); c < cols; c++, pos += grid.colStep()) {
+                    double[] s = part == 0 ? x.re(pos) : x.im(pos);
+                    for (int l = 0; l < lanes; l++) {
+                        rows[l][c] = s[l] + offset;
                     }
-                    for (int j = 0; j < width; j++) {
-                        int b = 2 * (blk * g.lanes() + l0 + j) + part;
-                        if (b < g.batch()) {
-                            dst.put((b * channels + ch) * plane + r * cols, rows[j], cols);
-                        }
+                }
+                for (int l = 0; l < lanes; l++) {
+                    int b = 2 * (blk * g.lanes() + l) + part;
+                    if (b < g.batch()) {
+                        dst.put((b * channels + ch) * plane + r * cols, rows[l], cols);
                     }
                 }
             }
@@ -244,15 +234,15 @@ final class LaneBlocks {
 
     private static final ThreadLocal<Map<Long, Lanes>> SCRATCH = ThreadLocal.withInitial(HashMap::new);
 
-    /** A per-thread tile of {@link #TILE} rows for {@link #load} and {@link #store}. */
-    private static final ThreadLocal<Tile> TILES = ThreadLocal.withInitial(Tile::new);
+    /** Per-thread rows, one per lane, for {@link #load} and {@link #store}. */
+    private static final ThreadLocal<Rows> ROWS = ThreadLocal.withInitial(Rows::new);
 
-    private static final class Tile {
-        private double[][] rows = new double[TILE][1024];
+    private static final class Rows {
+        private double[][] rows = new double[1][1];
 
-        double[][] take(int n) {
-            if (rows[0].length < n) {
-                rows = new double[TILE][Math.max(n, 2 * rows[0].length)];
+        double[][] take(int lanes, int cols) {
+            if (rows.length < lanes || rows[0].length < cols) {
+                rows = new double[Math.max(lanes, rows.length)][Math.max(cols, rows[0].length)];
             }
             return rows;
         }

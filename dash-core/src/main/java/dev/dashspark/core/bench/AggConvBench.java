@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -35,13 +36,15 @@ import java.util.stream.Collectors;
  * </pre>
  * Sweep {@code kd}: len 1000, K = {3,5,…,15}[:i], D = {1,3,7,15,31,63,127}[:i], i = 1..7.
  * Sweep {@code len}: K = {3,…,11}, D = {1,3,7,15,31}, len = 2^(4+i), i = 1..7.
- * Stdout: CSV {@code method,K,D,len,batch,ms_per_step} (K and D joined with '|'); stderr: logs, the machine's measured
- * FFT and GEMM throughput, and for fft rows the step's own FFT/GEMM work and the time that work needs at that
- * throughput (the gap to the hardware).
+ * Stdout: CSV {@code method,K,D,len,batch,ms_per_step,cpu_ms_per_step} (K and D joined with '|'; the CPU time is
+ * the whole process's, all threads, so it is steadier than wall time on a busy machine). Stderr: logs; the FFT
+ * backend (system property {@code dash.fft}) and its measured throughput; per row the time spent inside the AggConv
+ * layers and in the rest of the step (batch norms, shortcuts, head, updater); and for fft rows the step's own FFT
+ * work and the time it needs at that throughput.
  */
 public final class AggConvBench {
     private static final Logger LOG = LoggerFactory.getLogger(AggConvBench.class);
-    static final String HEADER = "method,K,D,len,batch,ms_per_step";
+    static final String HEADER = "method,K,D,len,batch,ms_per_step,cpu_ms_per_step";
     private static final int[] KD_KERNELS = {3, 5, 7, 9, 11, 13, 15};
     private static final int[] KD_DILATIONS = {1, 3, 7, 15, 31, 63, 127};
 
@@ -99,9 +102,9 @@ public final class AggConvBench {
         for (int i : o.points()) {
             Point p = point(o.sweep(), i);
             for (Strategy m : o.methods()) {
-                double ms = timeStep(p, m, o);
-                out.printf("%s,%s,%s,%d,%d,%.1f%n", m.id(), join(p.space().kernels()), join(p.space().dilations()),
-                        p.length(), o.batch(), ms);
+                StepTime t = timeStep(p, m, o);
+                out.printf("%s,%s,%s,%d,%d,%.1f,%.1f%n", m.id(), join(p.space().kernels()),
+                        join(p.space().dilations()), p.length(), o.batch(), t.wallMs(), t.cpuMs());
                 out.flush();
             }
         }
@@ -120,7 +123,16 @@ public final class AggConvBench {
         return net;
     }
 
-    static double timeStep(Point p, Strategy method, Options o) {
+    /** Wall time and the process's CPU time (all its threads) per step. */
+    record StepTime(double wallMs, double cpuMs) {
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    static StepTime timeStep(Point p, Strategy method, Options o) {
         ComputationGraph net = network(p, method);
         Random r = new Random(p.index());
         INDArray x = Nd4j.rand(DataType.FLOAT, o.batch(), 1, p.length(), 1).subi(0.5);
@@ -133,11 +145,13 @@ public final class AggConvBench {
             net.fit(ds);
         }
         WorkCounter.reset();
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         for (int s = 0; s < o.steps(); s++) {
             net.fit(ds);
         }
         double ms = (System.nanoTime() - t0) / 1e6 / o.steps();
+        double cpuMs = (processCpuNanos() - cpu0) / 1e6 / o.steps();
         double aggMs = WorkCounter.aggConvNanos() / 1e6 / o.steps();
         LOG.info("point {} {}: AggConv layers {} ms/step, the rest of the step {} ms", p.index(), method,
                 String.format("%.1f", aggMs), String.format("%.1f", ms - aggMs));
@@ -155,7 +169,7 @@ public final class AggConvBench {
         } else {
             LOG.info("point {} {} {}: {} ms/step", p.index(), method, p.space(), String.format("%.1f", ms));
         }
-        return ms;
+        return new StepTime(ms, cpuMs);
     }
 
     /**
