@@ -194,7 +194,7 @@ final class FftStrategy implements AggConvStrategy {
                 LaneBlocks.load(xs, g.cin(), ch, blk, g, g.input(), xb);
                 plan.forward(xb);
                 Lanes yb = LaneBlocks.scratch(points, 1);
-                LaneBlocks.multiply(xb, kernels, ch, false, yb);
+                LaneBlocks.multiply(xb, kernels, ch, yb);
                 plan.inverse(yb);
                 LaneBlocks.store(yb, y, g.cout(), ch, blk, g, g.output(), bias == null ? 0.0 : bias[ch]);
             });
@@ -242,8 +242,7 @@ final class FftStrategy implements AggConvStrategy {
                 LaneBlocks.load(dy, g.cout(), ch, blk, g, g.output(), gb);
                 plan.forward(gb);
                 dcTerms[job] = LaneBlocks.dcSum(gb);
-                LaneBlocks.correlate(inputs[job], gb, acc[job]);
-                LaneBlocks.multiply(gb, kernels, ch, true, gb);
+                LaneBlocks.correlateAndMultiplyConjugate(inputs[job], gb, kernels, ch, acc[job]);
                 plan.inverse(gb);
                 LaneBlocks.store(gb, dx, g.cin(), ch, blk, g, g.input(), 0.0);
             });

@@ -74,12 +74,7 @@ final class LaneBlocks {
                         Arrays.fill(rows[l], 0, cols, 0.0);
                     }
                 }
-                for (int c = 0, pos = r * grid.rowStep() * g.n1(); c < cols; c++, pos += grid.colStep()) {
-                    double[] d = part == 0 ? x.re(pos) : x.im(pos);
-                    for (int l = 0; l < lanes; l++) {
-                        d[l] = rows[l][c];
-                    }
-                }
+                transpose(rows, lanes, cols, x, part == 0, r * grid.rowStep() * g.n1(), grid.colStep(), 0.0, true);
             }
         }
     }
@@ -96,17 +91,75 @@ final class LaneBlocks {
         double[][] rows = ROWS.get().take(lanes, cols);
         for (int part = 0; part < 2; part++) {
             for (int r = 0; r < grid.rows(); r++) {
-                for (int c = 0, pos = r * grid.rowStep() * g.n1(); c < cols; c++, pos += grid.colStep()) {
-                    double[] s = part == 0 ? x.re(pos) : x.im(pos);
-                    for (int l = 0; l < lanes; l++) {
-                        rows[l][c] = s[l] + offset;
-                    }
-                }
+                transpose(rows, lanes, cols, x, part == 0, r * grid.rowStep() * g.n1(), grid.colStep(), offset, false);
                 for (int l = 0; l < lanes; l++) {
                     int b = 2 * (blk * g.lanes() + l) + part;
                     if (b < g.batch()) {
                         dst.put((b * channels + ch) * plane + r * cols, rows[l], cols);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Between rows and points: lane l of point pos + c·step (its real or imaginary part) is rows[l][c], for l &lt; lanes
+     * and c &lt; cols; {@code toPoints} copies rows into the points, else the points plus {@code offset} into the rows.
+     * Done in 8 × 8 tiles, so that the lines of the eight points and the eight rows of a tile stay in L1 while it is
+     * copied.
+     */
+    private static void transpose(double[][] rows, int lanes, int cols, Lanes x, boolean real, int pos, int step,
+                                  double offset, boolean toPoints) {
+        int c0 = 0;
+        for (; c0 + 8 <= cols; c0 += 8) {
+            int l0 = 0;
+            for (; l0 + 8 <= lanes; l0 += 8) {
+                double[] r0 = rows[l0];
+                double[] r1 = rows[l0 + 1];
+                double[] r2 = rows[l0 + 2];
+                double[] r3 = rows[l0 + 3];
+                double[] r4 = rows[l0 + 4];
+                double[] r5 = rows[l0 + 5];
+                double[] r6 = rows[l0 + 6];
+                double[] r7 = rows[l0 + 7];
+                for (int c = c0, p = pos + c0 * step; c < c0 + 8; c++, p += step) {
+                    double[] d = real ? x.re(p) : x.im(p);
+                    if (toPoints) {
+                        d[l0] = r0[c];
+                        d[l0 + 1] = r1[c];
+                        d[l0 + 2] = r2[c];
+                        d[l0 + 3] = r3[c];
+                        d[l0 + 4] = r4[c];
+                        d[l0 + 5] = r5[c];
+                        d[l0 + 6] = r6[c];
+                        d[l0 + 7] = r7[c];
+                    } else {
+                        r0[c] = d[l0] + offset;
+                        r1[c] = d[l0 + 1] + offset;
+                        r2[c] = d[l0 + 2] + offset;
+                        r3[c] = d[l0 + 3] + offset;
+                        r4[c] = d[l0 + 4] + offset;
+                        r5[c] = d[l0 + 5] + offset;
+                        r6[c] = d[l0 + 6] + offset;
+                        r7[c] = d[l0 + 7] + offset;
+                    }
+                }
+            }
+            copy(rows, l0, lanes, c0, c0 + 8, x, real, pos, step, offset, toPoints);
+        }
+        copy(rows, 0, lanes, c0, cols, x, real, pos, step, offset, toPoints);
+    }
+
+    /** {@link #transpose} one element at a time, for lanes [l0, l1) and columns [c0, c1). */
+    private static void copy(double[][] rows, int l0, int l1, int c0, int c1, Lanes x, boolean real, int pos,
+                             int step, double offset, boolean toPoints) {
+        for (int c = c0, p = pos + c0 * step; c < c1; c++, p += step) {
+            double[] d = real ? x.re(p) : x.im(p);
+            for (int l = l0; l < l1; l++) {
+                if (toPoints) {
+                    d[l] = rows[l][c];
+                } else {
+                    rows[l][c] = d[l] + offset;
                 }
             }
         }
@@ -134,32 +187,31 @@ final class LaneBlocks {
         }
     }
 
-    /** y = x·H[row] (or conj(H[row])) at every point; y may be x. */
-    static void multiply(Lanes x, Spectra h, int row, boolean conjugate, Lanes y) {
+    /** y = x·H[row] at every point. */
+    static void multiply(Lanes x, Spectra h, int row, Lanes y) {
         int lanes = x.lanes();
         y.use(lanes);
-        double sign = conjugate ? -1.0 : 1.0;
         for (int p = 0; p < x.points(); p++) {
-            double hr = h.re(row, p);
-            double hi = sign * h.im(row, p);
-            double[] xr = x.re(p);
-            double[] xi = x.im(p);
-            double[] yr = y.re(p);
-            double[] yi = y.im(p);
-            for (int l = 0; l < lanes; l++) {
-                double a = xr[l];
-                double b = xi[l];
-                yr[l] = a * hr - b * hi;
-                yi[l] = a * hi + b * hr;
-            }
+            multiply(x.re(p), x.im(p), h.re(row, p), h.im(row, p), y.re(p), y.im(p), lanes);
+        }
+    }
+
+    /** y = x·(hr + i·hi) over the lanes; y may be x. */
+    private static void multiply(double[] xr, double[] xi, double hr, double hi, double[] yr, double[] yi, int lanes) {
+        for (int l = 0; l < lanes; l++) {
+            double a = xr[l];
+            double b = xi[l];
+            yr[l] = a * hr - b * hi;
+            yi[l] = a * hi + b * hr;
         }
     }
 
     /**
-     * acc[p] += Σ_lanes conj(x[p])·g[p] at every point, real parts at [0, points), imaginary parts at
-     * [points, 2·points). Even and odd lanes are summed separately, for two independent chains of additions.
+     * The depthwise backward pass on one block, point by point while the point is in L1: acc[p] += Σ_lanes
+     * conj(x[p])·g[p] (real parts at [0, points), imaginary parts at [points, 2·points)), then g[p] ← g[p]·conj(H[row]).
+     * Even and odd lanes are summed separately, for two independent chains of additions.
      */
-    static void correlate(Lanes x, Lanes g, double[] acc) {
+    static void correlateAndMultiplyConjugate(Lanes x, Lanes g, Spectra h, int row, double[] acc) {
         int lanes = g.lanes();
         int points = g.points();
         for (int p = 0; p < points; p++) {
@@ -184,6 +236,7 @@ final class LaneBlocks {
             }
             acc[p] += r0 + r1;
             acc[points + p] += i0 + i1;
+            multiply(gr, gi, h.re(row, p), -h.im(row, p), gr, gi, lanes);
         }
     }
 
