@@ -7,17 +7,14 @@ import dev.dashspark.core.arch.LayerChoice;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import dev.dashspark.core.layer.PointwiseConv;
-import dev.dashspark.core.loss.RelativeL2Loss;
-import dev.dashspark.core.loss.WeightedBinaryCrossEntropy;
+import dev.dashspark.core.layer.TargetDecoder;
+import dev.dashspark.core.loss.Loss;
+import dev.dashspark.core.task.OutputKind;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 import java.util.List;
 
@@ -28,66 +25,86 @@ import java.util.List;
  */
 public interface Backbone {
 
-    /** What the network predicts. */
-    enum Head {
-        /** Softmax over classes, cross-entropy. */
-        CLASSES,
-        /** Independent sigmoids, binary cross-entropy. */
-        MULTI_LABEL,
-        /** A value per output channel and position (remain_shape), flattened to (B, outputs·positions) for the loss. */
-        DENSE
-    }
-
     /**
      * A network's head.
      *
      * @param kind      what it predicts
-     * @param denseLoss the loss of a dense head: {@code mse} or {@code rel-l2} (ignored for other kinds)
-     * @param posWeight the weight of the positive term of a multi-label head's binary cross-entropy (1: plain BCE)
+     * @param loss      the training loss; it must suit {@code kind}
+     * @param posWeight the weight of the positive term of {@link Loss#BCE} (1: plain BCE; must be 1 for other losses)
+     * @param decoder   a dense head ends with a {@link TargetDecoder} (targets normalised per position)
      */
-    record HeadSpec(Head kind, String denseLoss, double posWeight) {
+    record HeadSpec(OutputKind kind, Loss loss, double posWeight, boolean decoder) {
+        public HeadSpec(OutputKind kind, Loss loss, double posWeight) {
+            this(kind, loss, posWeight, false);
+        }
+
         public HeadSpec {
-            if (kind == null) {
-                throw new IllegalArgumentException("head: kind must not be null");
+            if (kind == null || loss == null) {
+                throw new IllegalArgumentException("head: kind and loss must not be null");
             }
-            if (kind == Head.DENSE && !"mse".equals(denseLoss) && !"rel-l2".equals(denseLoss)) {
-                throw new IllegalArgumentException("head: dense loss must be mse or rel-l2, got " + denseLoss);
+            if (!loss.suits(kind)) {
+                throw new IllegalArgumentException("head: loss " + loss + " does not suit output " + kind.configName()
+                        + "; expected one of " + Loss.namesFor(kind));
             }
             if (!(posWeight > 0) || !Double.isFinite(posWeight)) {
                 throw new IllegalArgumentException("head: positive weight must be finite and > 0, got " + posWeight);
+            }
+            loss.function(posWeight); // pos-weight only with bce
+            if (decoder && kind != OutputKind.DENSE) {
+                throw new IllegalArgumentException("head: a target decoder needs a dense head, got " + kind.configName());
             }
         }
 
         /** Softmax over classes with cross-entropy. */
         public static HeadSpec classes() {
-            return new HeadSpec(Head.CLASSES, null, 1.0);
+            return new HeadSpec(OutputKind.CLASSES, Loss.CE, 1.0);
         }
     }
 
     /**
      * Adds the head after vertex {@code from} (activations with {@code channels} channels on an h × w grid) and names
-     * its output "out": global average pooling and a linear layer, or for {@link Head#DENSE} a per-position linear
-     * layer ({@link PointwiseConv}) and the dense loss ({@code mse} or {@code rel-l2}).
+     * its output "out": global average pooling and a linear layer, or for {@link OutputKind#DENSE} a per-position
+     * linear layer ({@link PointwiseConv}, then the {@link TargetDecoder} when asked) flattened to (B, outputs·h·w);
+     * the loss's activation and function.
      */
     static void addHead(ComputationGraphConfiguration.GraphBuilder g, String from, int channels, long h, long w,
                         int outputs, HeadSpec head) {
-        if (head.kind() == Head.DENSE) {
+        if (head.kind() == OutputKind.DENSE) {
             g.addLayer("headconv", PointwiseConv.builder().nIn(channels).nOut(outputs).build(), from);
-            ILossFunction loss = "rel-l2".equals(head.denseLoss()) ? new RelativeL2Loss() : new LossMSE();
-            g.addLayer("out", new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(), "headconv");
+            String last = "headconv";
+            if (head.decoder()) {
+                g.addLayer("decoder", TargetDecoder.builder().build(), last);
+                last = "decoder";
+            }
+            g.addLayer("out", new LossLayer.Builder(head.loss().function(head.posWeight()))
+                    .activation(head.loss().activation()).build(), last);
             g.inputPreProcessor("out", new CnnToFeedForwardPreProcessor(h, w, outputs));
             return;
         }
         g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), from);
-        OutputLayer.Builder out;
-        if (head.kind() == Head.MULTI_LABEL) {
-            out = head.posWeight() == 1.0 ? new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
-                    : new OutputLayer.Builder(new WeightedBinaryCrossEntropy(head.posWeight()));
-            out.activation(Activation.SIGMOID);
-        } else {
-            out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX);
+        g.addLayer("out", new OutputLayer.Builder(head.loss().function(head.posWeight()))
+                .activation(head.loss().activation()).nIn(channels).nOut(outputs).build(), "pool");
+    }
+
+    /**
+     * Gives the head's linear layer ("out", when it has parameters) PyTorch's {@code nn.Linear} initialisation, which
+     * the reference keeps in both backbones: W and b ~ U(−1/√nIn, 1/√nIn), from a generator seeded by {@code seed}.
+     */
+    static void initializeHead(org.deeplearning4j.nn.graph.ComputationGraph net, long seed) {
+        org.deeplearning4j.nn.api.Layer out = net.getLayer("out");
+        if (out == null || out.numParams() == 0) {
+            return;
         }
-        g.addLayer("out", out.nIn(channels).nOut(outputs).build(), "pool");
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        for (String key : new String[]{"W", "b"}) {
+            org.nd4j.linalg.api.ndarray.INDArray p = out.getParam(key);
+            double bound = 1.0 / Math.sqrt(out.getParam("W").size(0));
+            double[] v = new double[(int) p.length()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (2 * rng.nextDouble() - 1) * bound;
+            }
+            p.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(v).reshape(p.shape()).castTo(p.dataType()));
+        }
     }
 
     /** The searchable convolutions, in layer order. */

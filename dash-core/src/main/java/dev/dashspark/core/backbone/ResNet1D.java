@@ -1,24 +1,26 @@
 package dev.dashspark.core.backbone;
 
+import dev.dashspark.core.arch.Architecture;
+import dev.dashspark.core.arch.LayerChoice;
+import dev.dashspark.core.conv.ConvGeometry;
+import dev.dashspark.core.layer.ChannelBatchNorm;
+import dev.dashspark.core.layer.Conv;
+import dev.dashspark.core.layer.PointwiseConv;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import dev.dashspark.core.layer.ChannelBatchNorm;
-import dev.dashspark.core.layer.PointwiseConv;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
-import org.nd4j.linalg.activations.Activation;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reference's 1D ResNet (ALGORITHM.md §3): 3 residual blocks × 3 ConvBlocks (conv, BN, ReLU), channels
- * in→m→m→m, m→2m→2m→2m, 2m→2m→2m→2m, a 1×1 conv + BN shortcut where channels change, mean over the length and a
- * linear softmax head (or, for dense tasks, a per-position linear head: no downsampling anywhere). Shortcuts are
- * {@link PointwiseConv}s. Default kernels 8, 5, 3. Nine searchable convolutions; shortcuts are never replaced.
+ * The reference's 1D ResNet (docs/algorithm.md, "Backbones"): 3 residual blocks × 3 ConvBlocks (conv, dropout, BN,
+ * ReLU), channels in→m→m→m, m→2m→2m→2m, 2m→2m→2m→2m, mean over the length and a linear softmax head (or, for dense
+ * tasks, a per-position linear head: no downsampling anywhere). A block whose channels change adds a 1×1 conv + BN
+ * shortcut ({@link PointwiseConv}) of its input; a block whose channels do not change has no shortcut at all (the
+ * reference's {@code ResNetBlock} returns its layers' output alone). Default kernels 8, 5, 3. Nine searchable
+ * convolutions; shortcuts are never replaced.
  *
  * <p>Layout: DL4J's [B, C, L, 1] ({@code InputType.convolutional(L, 1, C)}), because BatchNormalization fails on
  * rank-3 input (DL4J-NOTES.md §3).
@@ -62,7 +64,7 @@ public record ResNet1D(int inChannels, int length, int outputs, int mid, HeadSpe
     }
 
     @Override
-    public ConvFactory retrainConvs(dev.dashspark.core.arch.Architecture arch) {
+    public ConvFactory retrainConvs(Architecture arch) {
         return causalConvs(arch);
     }
 
@@ -85,31 +87,16 @@ public record ResNet1D(int inChannels, int length, int outputs, int mid, HeadSpe
         return out;
     }
 
-    /** The backbone's own convolutions: kernel from the slot, "same" padding. */
-    public static ConvFactory backboneConvs() {
-        return slot -> new ConvolutionLayer.Builder(slot.defaultKernel(), 1).stride(slot.stride(), 1)
-                .convolutionMode(ConvolutionMode.Same).nIn(slot.inChannels()).nOut(slot.outChannels())
-                .activation(Activation.IDENTITY).build();
-    }
-
     /**
-     * The retrain network's convolutions (ALGORITHM.md §1.5, §3): ordinary dense convolutions with the found (k, d),
-     * causal as in the reference's retrained ResNet1D (d(k − 1) leading zeros, then a "truncate" convolution).
+     * The retrain network's convolutions (docs/algorithm.md, "Retraining"): ordinary dense convolutions with the found
+     * (k, d), causal as in the reference's retrained ResNet1D ({@code Conv1d(padding=(k−1)d)} + {@code Chomp1d}).
+     * The backbone itself is this with its default kernels (8, 5, 3; d = 1).
      */
-    public static ConvFactory causalConvs(dev.dashspark.core.arch.Architecture arch) {
-        return new ConvFactory() {
-            @Override
-            public org.deeplearning4j.nn.conf.layers.Layer create(ConvSlot slot) {
-                dev.dashspark.core.arch.LayerChoice c = arch.get(slot.name());
-                return new ConvolutionLayer.Builder(c.kernel(), 1).dilation(c.dilation(), 1).stride(slot.stride(), 1)
-                        .convolutionMode(ConvolutionMode.Truncate).nIn(slot.inChannels()).nOut(slot.outChannels())
-                        .activation(Activation.IDENTITY).build();
-            }
-
-            @Override
-            public int leadingPadding(ConvSlot slot) {
-                return arch.get(slot.name()).extent() - 1;
-            }
+    public static ConvFactory causalConvs(Architecture arch) {
+        return slot -> {
+            LayerChoice c = arch.get(slot.name());
+            return Conv.builder().dims(1).kernel(c.kernel()).dilation(c.dilation()).stride(slot.stride())
+                    .padding(ConvGeometry.Padding.CAUSAL).nIn(slot.inChannels()).nOut(slot.outChannels()).build();
         };
     }
 
@@ -144,11 +131,6 @@ public record ResNet1D(int inChannels, int length, int outputs, int mid, HeadSpe
             String blockIn = prev;
             for (int c = 0; c < 3; c++) {
                 ConvSlot s = slots.get(3 * b + c);
-                int lead = convs.leadingPadding(s);
-                if (lead > 0) {
-                    g.addLayer(s.name() + "pad", new ZeroPaddingLayer.Builder(lead, 0, 0, 0).build(), prev);
-                    prev = s.name() + "pad";
-                }
                 g.addLayer(s.name(), convs.create(s), prev);
                 ChannelBatchNorm bn = ChannelBatchNorm.builder().nOut(s.outChannels()).relu(true).build();
                 if (dropout > 0) {
@@ -159,16 +141,14 @@ public record ResNet1D(int inChannels, int length, int outputs, int mid, HeadSpe
                 prev = s.name() + "bn";
             }
             ConvSlot first = slots.get(3 * b);
-            String shortcut = blockIn;
             if (first.inChannels() != first.outChannels()) {
                 String sc = "b" + (b + 1) + "shortcut";
                 g.addLayer(sc, PointwiseConv.builder().nIn(first.inChannels()).nOut(first.outChannels()).build(), blockIn);
                 g.addLayer(sc + "bn", ChannelBatchNorm.builder().nOut(first.outChannels()).build(), sc);
-                shortcut = sc + "bn";
+                String add = "b" + (b + 1) + "add";
+                g.addVertex(add, new ElementWiseVertex(ElementWiseVertex.Op.Add), prev, sc + "bn");
+                prev = add;
             }
-            String add = "b" + (b + 1) + "add";
-            g.addVertex(add, new ElementWiseVertex(ElementWiseVertex.Op.Add), prev, shortcut);
-            prev = add;
         }
         Backbone.addHead(g, prev, 2 * mid, length, 1, classes, head);
         return g.setOutputs("out").setInputTypes(InputType.convolutional(length, 1, inChannels)).build();

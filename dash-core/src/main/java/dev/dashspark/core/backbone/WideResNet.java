@@ -1,26 +1,28 @@
 package dev.dashspark.core.backbone;
 
-import dev.dashspark.core.layer.ChannelBatchNorm;
-import dev.dashspark.core.layer.PointwiseConv;
 import dev.dashspark.core.arch.Architecture;
 import dev.dashspark.core.arch.LayerChoice;
+import dev.dashspark.core.conv.ConvGeometry;
+import dev.dashspark.core.layer.ChannelBatchNorm;
+import dev.dashspark.core.layer.Conv;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.nd4j.linalg.activations.Activation;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Pre-activation Wide ResNet WRN-16-w (ALGORITHM.md §3): a 3×3 stem conv with 16 channels, 3 stages × 2 blocks
- * (BN-ReLU-conv1-dropout-BN-ReLU-conv2(stride), a 1×1 shortcut on shape change), widths 16w/32w/64w, strides 1/2/2
- * (all 1 with {@code remainShape}), then BN-ReLU and a head: global average pooling and a linear layer, or with
+ * Pre-activation Wide ResNet WRN-16-w (docs/algorithm.md, "Backbones"): a 3×3 stem conv with 16 channels, 3 stages
+ * × 2 blocks (BN-ReLU-conv1-dropout-BN-ReLU-conv2(stride), plus the block input itself, or a 1×1 conv of the block
+ * input with the block's stride where the shape changes), widths 16w/32w/64w, strides 1/2/2 (all 1 with
+ * {@code remainShape}), then BN-ReLU and a head: global average pooling and a linear layer, or with
  * {@code remainShape} a per-pixel linear layer to (B, outputs, H, W), flattened to (B, outputs·H·W) for the loss.
- * 13 searchable convolutions: the stem, then conv1 and conv2 of each block.
+ * 13 searchable convolutions: the stem, then conv1 and conv2 of each block. Every convolution (shortcuts included)
+ * is a {@link Conv} with symmetric "same" padding d(k − 1)/2, so a stride-2 convolution samples the even positions,
+ * as PyTorch's and as the searched AggConv's; weights start Xavier-uniform with gain √2, biases at 0 (the reference's
+ * {@code conv_init}).
  *
  * @param inChannels  input channels
  * @param height      input height
@@ -54,7 +56,7 @@ public record WideResNet(int inChannels, int height, int width, int outputs, int
     }
 
     private boolean remainShape() {
-        return head.kind() == Head.DENSE;
+        return head.kind() == dev.dashspark.core.task.OutputKind.DENSE;
     }
 
     @Override
@@ -86,10 +88,14 @@ public record WideResNet(int inChannels, int height, int width, int outputs, int
     public ConvFactory retrainConvs(Architecture arch) {
         return slot -> {
             LayerChoice c = arch.get(slot.name());
-            return new ConvolutionLayer.Builder(c.kernel(), c.kernel()).dilation(c.dilation(), c.dilation())
-                    .stride(slot.stride(), slot.stride()).convolutionMode(ConvolutionMode.Same)
-                    .nIn(slot.inChannels()).nOut(slot.outChannels()).activation(Activation.IDENTITY).build();
+            return conv(slot.inChannels(), slot.outChannels(), c.kernel(), c.dilation(), slot.stride());
         };
+    }
+
+    /** A WRN convolution: symmetric "same" padding, the reference's initialisation. */
+    static Conv conv(int in, int out, int k, int d, int stride) {
+        return Conv.builder().dims(2).kernel(k).dilation(d).stride(stride).padding(ConvGeometry.Padding.SAME)
+                .init(Conv.Init.XAVIER_RELU).nIn(in).nOut(out).build();
     }
 
     @Override
@@ -112,16 +118,10 @@ public record WideResNet(int inChannels, int height, int width, int outputs, int
                 }
                 g.addLayer(block + "bn2", bn2, c1.name());
                 g.addLayer(c2.name(), convs.create(c2), block + "bn2");
-                String shortcut = prev;
+                String shortcut = prev; // the block input, before bn1 (the reference's shortcut(x))
                 if (c1.inChannels() != c2.outChannels() || c2.stride() != 1) {
                     String sc = block + "shortcut";
-                    if (c2.stride() == 1) {
-                        g.addLayer(sc, PointwiseConv.builder().nIn(c1.inChannels()).nOut(c2.outChannels()).build(), block + "bn1");
-                    } else {
-                        g.addLayer(sc, new ConvolutionLayer.Builder(1, 1).stride(c2.stride(), c2.stride())
-                                .convolutionMode(ConvolutionMode.Same).nIn(c1.inChannels()).nOut(c2.outChannels())
-                                .activation(Activation.IDENTITY).build(), block + "bn1");
-                    }
+                    g.addLayer(sc, conv(c1.inChannels(), c2.outChannels(), 1, 1, c2.stride()), prev);
                     shortcut = sc;
                 }
                 g.addVertex(block + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), c2.name(), shortcut);
@@ -129,7 +129,8 @@ public record WideResNet(int inChannels, int height, int width, int outputs, int
             }
         }
         int last = 64 * widen;
-        g.addLayer("headbn", ChannelBatchNorm.builder().nOut(last).relu(true).build(), prev);
+        // the reference's final BatchNorm2d has momentum 0.9 (its running statistics follow the last batches closely)
+        g.addLayer("headbn", ChannelBatchNorm.builder().nOut(last).momentum(0.9).relu(true).build(), prev);
         long[] grid = outputGrid();
         Backbone.addHead(g, "headbn", last, grid[0], grid[1], outputs, head);
         return g.setOutputs("out").setInputTypes(InputType.convolutional(height, width, inChannels)).build();

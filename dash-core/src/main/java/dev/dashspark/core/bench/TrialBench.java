@@ -55,7 +55,7 @@ public final class TrialBench {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             pool.resetPeakUsage();
         }
-        TrialResult r = new TrialRunner(spec, m, seed, new TrialRunner.Options(hpo, 0.1), Progress.NONE)
+        TrialResult r = new TrialRunner(spec, m, seed, new TrialRunner.Options(hpo == null ? null : dev.dashspark.core.trial.HpoGrid.parse(hpo), 0.1), Progress.NONE)
                 .run(SyntheticTasks.generate(spec, seed));
         long heap = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

@@ -1,5 +1,6 @@
 package dev.dashspark.core.cli;
 
+import dev.dashspark.core.trial.HpoGrid;
 import dev.dashspark.core.trial.Method;
 import dev.dashspark.core.trial.Progress;
 import dev.dashspark.core.trial.TrialResult;
@@ -33,7 +34,7 @@ final class TrialCommand {
         String task = f.required("--task");
         String method = f.required("--method");
         long s = f.integer("--seed", 0L);
-        String hpo = f.string("--hpo", TrialRunner.Options.DEFAULT.hpoGrid());
+        String hpo = f.string("--hpo", null);
         String outFile = f.string("--out", null);
         Method m = Method.parse(method);
         Path confPath = Path.of(conf);
@@ -45,7 +46,8 @@ final class TrialCommand {
         if (spec == null) {
             throw new IllegalArgumentException("--task: no task '" + task + "' in " + conf + "; it defines " + tasks.keySet());
         }
-        TrialRunner.Options options = new TrialRunner.Options(hpo, TrialRunner.Options.DEFAULT.validationFraction());
+        TrialRunner.Options options = new TrialRunner.Options(hpo == null ? null : HpoGrid.parse(hpo),
+                TrialRunner.Options.DEFAULT.validationFraction());
         TaskData data = spec.synthetic() != null ? SyntheticTasks.generate(spec, s) : TaskDataReader.load(spec);
         TrialResult r = new TrialRunner(spec, m, s, options, bar(err)).run(data);
         err.println();

@@ -1,16 +1,20 @@
 package dev.dashspark.core.conv;
 
-import dev.dashspark.core.util.Parallel;
+import dev.dashspark.core.util.Flat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+
 /**
  * Forward and backward passes of a {@link ConvGeometry} convolution on ND4J arrays, the engine of
  * {@link dev.dashspark.core.layer.Conv}. Inputs are {@code [B, C, H, W]} (1D: {@code [B, C, L, 1]}), weights in
- * PyTorch layout ({@link ConvGeometry#weightShape()}), all c-ordered; outputs are overwritten, never accumulated.
+ * PyTorch layout ({@link ConvGeometry#weightShape()}); outputs are overwritten, never accumulated. Arrays of FLOAT
+ * or DOUBLE; any strides (non-dense arrays are copied first).
  *
- * <p>This version computes the definition directly, a batch element per thread, in double precision.
+ * <p>The work is done by a {@link ConvAlgorithm}: {@link ConvAlgorithm#AUTO} picks the fastest for the shape
+ * ({@link #resolve}); the others can be forced, e.g. to compare them.
  */
 public final class ConvKernels {
     private ConvKernels() {
@@ -18,38 +22,27 @@ public final class ConvKernels {
 
     /** {@code y ← conv(x, w) + bias}; {@code bias} may be null. */
     public static void forward(ConvGeometry g, INDArray x, INDArray w, INDArray bias, INDArray y) {
-        Shape s = Shape.of(g, x);
-        double[] xs = doubles(x);
-        double[] ws = doubles(w);
-        double[] bs = bias == null ? null : doubles(bias);
-        double[] ys = new double[(int) ((long) s.batch * g.outChannels() * s.oh * s.ow)];
-        Parallel.forRange(s.batch, b -> {
-            for (int o = 0; o < g.outChannels(); o++) {
-                for (int i = 0; i < s.oh; i++) {
-                    for (int j = 0; j < s.ow; j++) {
-                        double acc = bs == null ? 0 : bs[o];
-                        for (int c = 0; c < g.groupChannels(); c++) {
-                            int ch = g.depthwise() ? o : c;
-                            for (int a = 0; a < s.kh; a++) {
-                                int r = i * g.stride() + a * g.dilation() - g.padBefore();
-                                if (r < 0 || r >= s.h) {
-                                    continue;
-                                }
-                                for (int t = 0; t < s.kw; t++) {
-                                    int q = s.dims2 ? j * g.stride() + t * g.dilation() - g.padBefore() : j;
-                                    if (q < 0 || q >= s.w) {
-                                        continue;
-                                    }
-                                    acc += (double) ws[s.wIndex(o, c, a, t)] * xs[s.xIndex(b, ch, r, q)];
-                                }
-                            }
-                        }
-                        ys[s.yIndex(b, o, i, j)] = acc;
-                    }
+        forward(g, ConvAlgorithm.AUTO, x, w, bias, y);
+    }
+
+    /** {@link #forward(ConvGeometry, INDArray, INDArray, INDArray, INDArray)} with a chosen algorithm. */
+    public static void forward(ConvGeometry g, ConvAlgorithm algorithm, INDArray x, INDArray w, INDArray bias,
+                               INDArray y) {
+        check(g, x, w, bias);
+        long[] ys = g.outputShape(x.shape());
+        requireShape("y", y, ys);
+        switch (resolve(algorithm, g, x.dataType())) {
+            case DIRECT -> ReferenceConv.forward(g, x, w, bias, y);
+            case GEMM -> {
+                DataType t = x.dataType();
+                INDArray out = writable(y, t);
+                GemmConv.forward(g, Blas.of(t), dense(x, t), dense(w, t), bias == null ? null : dense(bias, t), out);
+                if (out != y) {
+                    y.assign(out);
                 }
             }
-        });
-        y.assign(Nd4j.createFromArray(ys).reshape('c', y.shape()).castTo(y.dataType()));
+            default -> throw new IllegalStateException("unresolved algorithm " + algorithm);
+        }
     }
 
     /**
@@ -58,101 +51,89 @@ public final class ConvKernels {
      */
     public static void backward(ConvGeometry g, INDArray x, INDArray w, INDArray dy, INDArray dx, INDArray dw,
                                 INDArray db) {
-        Shape s = Shape.of(g, x);
-        double[] xs = doubles(x);
-        double[] ws = doubles(w);
-        double[] dys = doubles(dy);
-        double[][] dxPart = new double[s.batch][];
-        double[][] dwPart = new double[s.batch][];
-        Parallel.forRange(s.batch, b -> {
-            double[] dxb = new double[g.inChannels() * s.h * s.w];
-            double[] dwb = new double[ws.length];
-            for (int o = 0; o < g.outChannels(); o++) {
-                for (int i = 0; i < s.oh; i++) {
-                    for (int j = 0; j < s.ow; j++) {
-                        double gy = dys[s.yIndex(b, o, i, j)];
-                        for (int c = 0; c < g.groupChannels(); c++) {
-                            int ch = g.depthwise() ? o : c;
-                            for (int a = 0; a < s.kh; a++) {
-                                int r = i * g.stride() + a * g.dilation() - g.padBefore();
-                                if (r < 0 || r >= s.h) {
-                                    continue;
-                                }
-                                for (int t = 0; t < s.kw; t++) {
-                                    int q = s.dims2 ? j * g.stride() + t * g.dilation() - g.padBefore() : j;
-                                    if (q < 0 || q >= s.w) {
-                                        continue;
-                                    }
-                                    int wi = s.wIndex(o, c, a, t);
-                                    dxb[(ch * s.h + r) * s.w + q] += gy * ws[wi];
-                                    dwb[wi] += gy * xs[s.xIndex(b, ch, r, q)];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            dxPart[b] = dxb;
-            dwPart[b] = dwb;
-        });
+        backward(g, ConvAlgorithm.AUTO, x, w, dy, dx, dw, db);
+    }
+
+    /** {@link #backward(ConvGeometry, INDArray, INDArray, INDArray, INDArray, INDArray, INDArray)} with a chosen algorithm. */
+    public static void backward(ConvGeometry g, ConvAlgorithm algorithm, INDArray x, INDArray w, INDArray dy,
+                                INDArray dx, INDArray dw, INDArray db) {
+        check(g, x, w, null);
+        requireShape("dy", dy, g.outputShape(x.shape()));
         if (dx != null) {
-            double[] dxs = new double[xs.length];
-            for (int b = 0; b < s.batch; b++) {
-                int off = b * dxPart[b].length;
-                for (int i = 0; i < dxPart[b].length; i++) {
-                    dxs[off + i] = dxPart[b][i];
-                }
-            }
-            dx.assign(Nd4j.createFromArray(dxs).reshape('c', dx.shape()).castTo(dx.dataType()));
+            requireShape("dx", dx, x.shape());
         }
-        double[] dwSum = new double[ws.length];
-        for (double[] part : dwPart) {
-            for (int i = 0; i < dwSum.length; i++) {
-                dwSum[i] += part[i];
-            }
+        requireShape("dw", dw, g.weightShape());
+        if (db != null && db.length() != g.outChannels()) {
+            throw new IllegalArgumentException("conv: db must hold " + g.outChannels() + " values, got "
+                    + Arrays.toString(db.shape()));
         }
-        dw.assign(Nd4j.createFromArray(dwSum).reshape('c', dw.shape()).castTo(dw.dataType()));
-        if (db != null) {
-            double[] dbSum = new double[g.outChannels()];
-            for (int b = 0; b < s.batch; b++) {
-                for (int o = 0; o < g.outChannels(); o++) {
-                    for (int p = 0; p < s.oh * s.ow; p++) {
-                        dbSum[o] += dys[s.yIndex(b, o, 0, 0) + p];
+        switch (resolve(algorithm, g, x.dataType())) {
+            case DIRECT -> ReferenceConv.backward(g, x, w, dy, dx, dw, db);
+            case GEMM -> {
+                DataType t = x.dataType();
+                INDArray dxOut = dx == null ? null : writable(dx, t);
+                INDArray dwOut = writable(dw, t);
+                INDArray dbOut = db == null ? null : writable(db, t);
+                GemmConv.backward(g, Blas.of(t), dense(x, t), dense(w, t), dense(dy, t), dxOut, dwOut, dbOut);
+                for (INDArray[] pair : new INDArray[][]{{dx, dxOut}, {dw, dwOut}, {db, dbOut}}) {
+                    if (pair[0] != pair[1]) {
+                        pair[0].assign(pair[1]);
                     }
                 }
             }
-            db.assign(Nd4j.createFromArray(dbSum).reshape('c', db.shape()).castTo(db.dataType()));
+            default -> throw new IllegalStateException("unresolved algorithm " + algorithm);
         }
     }
 
-    private static double[] doubles(INDArray a) {
-        return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-    }
-
-    /** Extents of one call; 1D convolves along axis 2 only. */
-    private record Shape(ConvGeometry g, int batch, int h, int w, int oh, int ow, int kh, int kw, boolean dims2) {
-        static Shape of(ConvGeometry g, INDArray x) {
-            if (x.rank() != 4 || x.size(1) != g.inChannels() || (g.dims() == 1 && x.size(3) != 1)) {
-                throw new IllegalArgumentException("conv: expected input [B, " + g.inChannels()
-                        + (g.dims() == 1 ? ", L, 1]" : ", H, W]") + ", got " + java.util.Arrays.toString(x.shape()));
+    /**
+     * The algorithm that runs: {@code algorithm} itself unless AUTO; AUTO is GEMM for FLOAT and DOUBLE arrays on
+     * ND4J's CPU backend, DIRECT elsewhere. A forced GEMM where OpenBLAS is not loaded is an error.
+     */
+    public static ConvAlgorithm resolve(ConvAlgorithm algorithm, ConvGeometry g, DataType type) {
+        boolean gemm = Blas.available() && (type == DataType.FLOAT || type == DataType.DOUBLE);
+        return switch (algorithm) {
+            case AUTO -> gemm ? ConvAlgorithm.GEMM : ConvAlgorithm.DIRECT;
+            case GEMM -> {
+                if (!gemm) {
+                    throw new IllegalArgumentException("conv algorithm GEMM needs ND4J's CPU backend (OpenBLAS) and "
+                            + "FLOAT or DOUBLE arrays; got " + Nd4j.getBackend().getClass().getSimpleName() + ", " + type);
+                }
+                yield ConvAlgorithm.GEMM;
             }
-            int h = (int) x.size(2);
-            int w = (int) x.size(3);
-            boolean two = g.dims() == 2;
-            return new Shape(g, (int) x.size(0), h, w, g.outLength(h), two ? g.outLength(w) : w, g.kernel(),
-                    two ? g.kernel() : 1, two);
-        }
+            case DIRECT -> ConvAlgorithm.DIRECT;
+        };
+    }
 
-        int xIndex(int b, int c, int r, int q) {
-            return ((b * g.inChannels() + c) * h + r) * w + q;
+    private static void check(ConvGeometry g, INDArray x, INDArray w, INDArray bias) {
+        if (x.rank() != 4 || x.size(1) != g.inChannels() || (g.dims() == 1 && x.size(3) != 1)) {
+            throw new IllegalArgumentException("conv: expected input [B, " + g.inChannels()
+                    + (g.dims() == 1 ? ", L, 1]" : ", H, W]") + ", got " + Arrays.toString(x.shape()));
         }
+        if (w.length() != g.weightCount()) {
+            throw new IllegalArgumentException("conv: expected weights " + Arrays.toString(g.weightShape()) + ", got "
+                    + Arrays.toString(w.shape()));
+        }
+        if (bias != null && bias.length() != g.outChannels()) {
+            throw new IllegalArgumentException("conv: expected " + g.outChannels() + " biases, got "
+                    + Arrays.toString(bias.shape()));
+        }
+    }
 
-        int yIndex(int b, int o, int i, int j) {
-            return ((b * g.outChannels() + o) * oh + i) * ow + j;
+    private static void requireShape(String name, INDArray a, long[] shape) {
+        if (!Arrays.equals(a.shape(), shape)) {
+            throw new IllegalArgumentException("conv: " + name + " must have shape " + Arrays.toString(shape) + ", got "
+                    + Arrays.toString(a.shape()));
         }
+    }
 
-        int wIndex(int o, int c, int a, int t) {
-            return ((o * g.groupChannels() + c) * kh + a) * kw + t;
-        }
+    /** {@code a} as a dense c-ordered array of type t (itself when it already is one). */
+    private static INDArray dense(INDArray a, DataType t) {
+        INDArray r = a.dataType() == t ? a : a.castTo(t);
+        return Flat.isDense(r) ? r : r.dup('c');
+    }
+
+    /** {@code a} itself when the kernels can write it in place, else a dense array of its shape to copy back. */
+    private static INDArray writable(INDArray a, DataType t) {
+        return a.dataType() == t && Flat.isDense(a) ? a : Nd4j.createUninitialized(t, a.shape(), 'c');
     }
 }

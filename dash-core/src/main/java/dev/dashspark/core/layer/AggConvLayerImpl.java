@@ -57,6 +57,14 @@ public class AggConvLayerImpl extends BaseLayer<AggConvLayer> {
         return noise;
     }
 
+    /**
+     * Restarts the Gumbel noise from {@code seed} (the trial reseeds every AggConv layer at the start of each epoch,
+     * so that a run resumed at an epoch draws the same noise as an uninterrupted one).
+     */
+    public void reseedNoise(long seed) {
+        noise = new SplittableRandom(seed);
+    }
+
     /** Current architecture logits α. */
     public double[] alpha() {
         return getParam(AggConvParamInitializer.ALPHA).castTo(DataType.DOUBLE).dup().toDoubleVector();

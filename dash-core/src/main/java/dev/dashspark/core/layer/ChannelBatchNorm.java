@@ -74,9 +74,14 @@ public class ChannelBatchNorm extends ActivationLayerConfig {
         return ChannelBatchNormParamInitializer.isStatistic(paramName) ? new NoOp() : super.getUpdaterByParam(paramName);
     }
 
+    /**
+     * The running statistics get none; γ gets the weight regularization and β the bias one, so that a network built
+     * with {@code l2(wd).l2Bias(wd)} decays them as PyTorch's {@code weight_decay} decays every parameter.
+     */
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
-        return Collections.emptyList();
+        return ChannelBatchNormParamInitializer.isStatistic(paramName) ? Collections.emptyList()
+                : super.getRegularizationByParam(paramName);
     }
 
     public double getEps() {

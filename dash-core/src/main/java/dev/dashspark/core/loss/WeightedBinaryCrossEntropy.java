@@ -1,18 +1,25 @@
 package dev.dashspark.core.loss;
 
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Binary cross-entropy with a weight on the positive term, PyTorch's {@code BCEWithLogitsLoss(pos_weight=w)}:
- * per element {@code −[w·y·log p + (1 − y)·log(1 − p)]}, p the output activation (sigmoid), summed over labels;
- * DL4J averages over the batch. Gradient with respect to p: {@code −w·y/p + (1 − y)/(1 − p)}, then back through
- * the activation. p is clipped to [1e-7, 1 − 1e-7] as DL4J's own binary cross-entropy does.
+ * Binary cross-entropy on logits with a weight w on the positive term, PyTorch's
+ * {@code BCEWithLogitsLoss(pos_weight=w)} with its default mean reduction: per element, for the logit z and the
+ * label y,
+ * <pre>ℓ(z, y) = −[w·y·log σ(z) + (1 − y)·log(1 − σ(z))] = w·y·softplus(−z) + (1 − y)·softplus(z),</pre>
+ * computed from z through softplus (no log of a rounded probability, so saturated logits keep their precision);
+ * a sample's score is the mean of ℓ over its n labels (or positions), and DL4J averages the scores over the batch,
+ * which together make PyTorch's mean over all elements. Gradient with respect to z:
+ * {@code (w·y·(σ(z) − 1) + (1 − y)·σ(z)) / n}.
+ *
+ * <p>The network's output activation must be the sigmoid (its outputs are the probabilities the metrics see); the
+ * loss reads the logits (the pre-activation) directly.
  */
 public class WeightedBinaryCrossEntropy extends PerSampleLoss {
-    private static final long serialVersionUID = 1L;
-    private static final double CLIP = 1e-7;
+    private static final long serialVersionUID = 2L;
 
     private double posWeight = 1.0;
 
@@ -35,30 +42,41 @@ public class WeightedBinaryCrossEntropy extends PerSampleLoss {
         this.posWeight = posWeight;
     }
 
-    private INDArray probabilities(INDArray preOutput, IActivation activationFn) {
-        return Transforms.min(Transforms.max(activationFn.getActivation(preOutput.dup(), true), CLIP, false), 1 - CLIP, false);
+    private static void checkSigmoid(IActivation activationFn) {
+        if (!(activationFn instanceof ActivationSigmoid)) {
+            throw new IllegalArgumentException("bce: the output activation must be the sigmoid, got " + activationFn);
+        }
+    }
+
+    /** softplus(v) = log(1 + e^v), stable for large |v|: max(v, 0) + log1p(e^{−|v|}). */
+    private static INDArray softplus(INDArray v) {
+        INDArray abs = Transforms.abs(v, true);
+        INDArray tail = Transforms.log1p(Transforms.exp(abs.negi(), false), false);
+        return Transforms.relu(v, true).addi(tail);
     }
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        INDArray p = probabilities(preOutput, activationFn);
-        INDArray pos = labels.mul(Transforms.log(p, true)).muli(posWeight);
-        INDArray neg = labels.rsub(1.0).muli(Transforms.log(p.rsub(1.0), false));
-        INDArray perElement = pos.addi(neg).negi();
+        checkSigmoid(activationFn);
+        INDArray z = preOutput.castTo(labels.dataType());
+        INDArray perElement = labels.mul(softplus(z.neg())).muli(posWeight)
+                .addi(labels.rsub(1.0).muli(softplus(z)));
         if (mask != null) {
             perElement.muli(mask.broadcast(perElement.shape()));
         }
-        return perElement.sum(true, 1);
+        return perElement.sum(true, 1).divi(labels.size(1));
     }
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        INDArray p = probabilities(preOutput, activationFn);
-        INDArray dLdp = labels.mul(posWeight).divi(p).negi().addi(labels.rsub(1.0).divi(p.rsub(1.0)));
+        checkSigmoid(activationFn);
+        INDArray z = preOutput.castTo(labels.dataType());
+        INDArray s = Transforms.sigmoid(z, true);
+        INDArray grad = labels.mul(posWeight).muli(s.sub(1.0)).addi(labels.rsub(1.0).muli(s)).divi(labels.size(1));
         if (mask != null) {
-            dLdp.muli(mask.broadcast(dLdp.shape()));
+            grad.muli(mask.broadcast(grad.shape()));
         }
-        return activationFn.backprop(preOutput.dup(), dLdp).getFirst();
+        return grad.castTo(preOutput.dataType());
     }
 
     @Override

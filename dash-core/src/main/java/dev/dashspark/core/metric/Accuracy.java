@@ -1,5 +1,7 @@
 package dev.dashspark.core.metric;
 
+import dev.dashspark.core.task.OutputKind;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -13,6 +15,11 @@ public record Accuracy() implements Metric {
     @Override
     public String name() {
         return "accuracy";
+    }
+
+    @Override
+    public OutputKind outputKind() {
+        return OutputKind.CLASSES;
     }
 
     @Override

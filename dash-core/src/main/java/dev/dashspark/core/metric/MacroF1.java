@@ -1,5 +1,7 @@
 package dev.dashspark.core.metric;
 
+import dev.dashspark.core.task.OutputKind;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,6 +17,11 @@ public record MacroF1() implements Metric {
     @Override
     public String name() {
         return "macro-f1";
+    }
+
+    @Override
+    public OutputKind outputKind() {
+        return OutputKind.CLASSES;
     }
 
     @Override

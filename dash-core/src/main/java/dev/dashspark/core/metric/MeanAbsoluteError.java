@@ -1,5 +1,7 @@
 package dev.dashspark.core.metric;
 
+import dev.dashspark.core.task.OutputKind;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -16,6 +18,11 @@ public record MeanAbsoluteError() implements Metric {
     @Override
     public String name() {
         return "mae";
+    }
+
+    @Override
+    public OutputKind outputKind() {
+        return OutputKind.DENSE;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.dashspark.core.metric;
 
+import dev.dashspark.core.task.OutputKind;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -21,6 +23,11 @@ public record MeanAuroc() implements Metric {
     @Override
     public String name() {
         return "auroc";
+    }
+
+    @Override
+    public OutputKind outputKind() {
+        return OutputKind.MULTI_LABEL;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.dashspark.core.metric;
 
+import dev.dashspark.core.task.OutputKind;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -22,6 +24,11 @@ public record MeanAveragePrecision() implements Metric {
     @Override
     public String name() {
         return "map";
+    }
+
+    @Override
+    public OutputKind outputKind() {
+        return OutputKind.MULTI_LABEL;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.dashspark.core.metric;
 
+import dev.dashspark.core.task.OutputKind;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -18,6 +20,9 @@ public interface Metric {
 
     /** The configuration name, one of {@link Metrics#NAMES}. */
     String name();
+
+    /** The kind of task this metric scores (its label shapes): classes, multi-label or dense. */
+    OutputKind outputKind();
 
     /** {@code true} for accuracy, F1, mAP and AUROC; {@code false} for errors (relative L2, MAE, FNR). */
     boolean higherIsBetter();

@@ -16,6 +16,11 @@ public final class Metrics {
     private Metrics() {
     }
 
+    /** The metrics that suit {@code kind}, by name. */
+    public static List<String> namesFor(dev.dashspark.core.task.OutputKind kind) {
+        return NAMES.stream().filter(n -> parse(n).outputKind() == kind).toList();
+    }
+
     /**
      * The metric called {@code name}.
      *

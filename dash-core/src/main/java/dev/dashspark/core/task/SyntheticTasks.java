@@ -47,12 +47,22 @@ import java.util.TreeSet;
  *       3 × 3 mean filter (over the in-grid neighbours) and thresholded at 0: a = high above, low elsewhere. The
  *       output is the {@link DarcySolver} solution u of −∇·(a∇u) = 1, u = 0 on the boundary. x = a, y = u, both
  *       (B, 1, size, size).</li>
+ *   <li><b>{@code spacing}</b> (1D, 1 channel, length {@code length} = 256; 2 classes; 512/128/256). Parameters
+ *       {@code spacing} s = 7 (≥ 1), {@code triplets} = 6, {@code amplitude} = 2, {@code noise} σ = 1,
+ *       {@code decoy} = 21 (the largest decoy spacing, ≥ 2). x ~ N(0, σ²); then {@code triplets} triplets of equal
+ *       spikes ±amplitude (a random sign per triplet) at positions t, t + g, t + 2g, for a uniform t: g = s in
+ *       class 1, and in class 0 a spacing g drawn per triplet uniformly from [1, decoy] without s. Both classes have
+ *       the same spikes, signs and marginal distribution at every position; only the distance between the spikes of a
+ *       triplet tells them apart. <i>The known answer:</i> a convolution whose taps lie s apart (dilation s, kernel ≥
+ *       3) matches a class-1 triplet in one layer (response ±3·amplitude, against at most ±2·amplitude for a decoy
+ *       whose spacing is 2s, and ±amplitude otherwise); with kernels ≤ 2s no other dilation that does not divide s
+ *       places three taps on the triplet. Classes exactly balanced.</li>
  * </ul>
  */
 public final class SyntheticTasks {
 
     /** The generator names. */
-    public static final List<String> NAMES = List.of("long-lag", "motifs", "texture", "darcy");
+    public static final List<String> NAMES = List.of("long-lag", "motifs", "texture", "darcy", "spacing");
 
     private static final double[][] MOTIFS = {
             {1, -1, 1, -1, 1, -1, 1},
@@ -136,6 +146,7 @@ public final class SyntheticTasks {
                 Texture g = Texture.of(p);
                 yield new Layout(2, 1, new int[]{g.height, g.width}, OutputKind.CLASSES, 3);
             }
+            case "spacing" -> new Layout(1, 1, new int[]{Spacing.of(p).length}, OutputKind.CLASSES, 2);
             default -> { // darcy: Params.of rejected unknown names
                 Darcy g = Darcy.of(p);
                 yield new Layout(2, 1, new int[]{g.size, g.size}, OutputKind.DENSE, 1);
@@ -158,6 +169,7 @@ public final class SyntheticTasks {
             case "long-lag" -> LongLag.of(p);
             case "motifs" -> Motifs.of(p);
             case "texture" -> Texture.of(p);
+            case "spacing" -> Spacing.of(p);
             default -> Darcy.of(p);
         };
         int[] counts = switch (name) {
@@ -215,6 +227,46 @@ public final class SyntheticTasks {
                     }
                 }
                 System.arraycopy(s, 0, x, i * length, length);
+            }
+            return new INDArray[]{Nd4j.create(x, new long[]{n, 1, length}, 'c'), oneHot(labels, 2)};
+        }
+    }
+
+    private record Spacing(int length, int spacing, int triplets, double amplitude, double noise, int decoy)
+            implements Sampler {
+        static Spacing of(Params p) {
+            int length = p.integer("length", 256, 3, 1 << 20);
+            int spacing = p.integer("spacing", 7, 1, (length - 1) / 2);
+            int decoy = p.integer("decoy", 3 * spacing, 2, (length - 1) / 2);
+            return new Spacing(length, spacing, p.integer("triplets", 6, 1, 1 << 16), p.real("amplitude", 2.0, 0, 1e3),
+                    p.real("noise", 1.0, 0, 1e3), decoy);
+        }
+
+        @Override
+        public INDArray[] sample(int n, SplittableRandom rng) {
+            int[] labels = balanced(n, 2, rng);
+            float[] x = new float[n * length];
+            for (int i = 0; i < n; i++) {
+                int off = i * length;
+                for (int t = 0; t < length; t++) {
+                    x[off + t] = (float) (noise * rng.nextGaussian());
+                }
+                for (int j = 0; j < triplets; j++) {
+                    int g = spacing;
+                    if (labels[i] == 0) {
+                        // uniform over [1, decoy] without s
+                        boolean skip = spacing <= decoy;
+                        g = 1 + rng.nextInt(skip ? decoy - 1 : decoy);
+                        if (skip && g >= spacing) {
+                            g++;
+                        }
+                    }
+                    int t0 = rng.nextInt(length - 2 * g);
+                    float v = (float) ((rng.nextBoolean() ? 1 : -1) * amplitude);
+                    for (int r = 0; r < 3; r++) {
+                        x[off + t0 + r * g] += v;
+                    }
+                }
             }
             return new INDArray[]{Nd4j.create(x, new long[]{n, 1, length}, 'c'), oneHot(labels, 2)};
         }
@@ -399,6 +451,7 @@ public final class SyntheticTasks {
                 case "long-lag" -> List.of("length", "lag", "pairs", "amplitude");
                 case "motifs" -> List.of("length", "noise", "amplitude", "probability");
                 case "texture" -> List.of("height", "width", "noise");
+                case "spacing" -> List.of("length", "spacing", "triplets", "amplitude", "noise", "decoy");
                 default -> List.of("size", "smooth", "low", "high");
             });
             for (String key : params.keySet()) {

@@ -1,7 +1,11 @@
 package dev.dashspark.core.task;
 
 import dev.dashspark.core.aggconv.SearchSpace;
+import dev.dashspark.core.backbone.BackboneType;
+import dev.dashspark.core.loss.Loss;
+import dev.dashspark.core.metric.Metric;
 import dev.dashspark.core.metric.Metrics;
+import dev.dashspark.core.trial.HpoGrid;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -36,9 +40,9 @@ import java.util.regex.Pattern;
  * @param inputShape      spatial input shape, {@code {L}} or {@code {H, W}}, each ≥ 1
  * @param outputKind      what the task predicts
  * @param numOutputs      classes (≥ 2), labels (≥ 1) or dense output channels (≥ 1)
- * @param loss            {@code ce}, {@code bce}, {@code mse} or {@code rel-l2}
- * @param metric          a {@link Metrics#NAMES metric name}
- * @param backbone        {@code resnet1d} or {@code wrn}
+ * @param loss            the training loss
+ * @param metric          the task's metric (one of {@link Metrics#NAMES})
+ * @param backbone        the backbone ({@code resnet1d} in 1D, {@code wrn} in 2D)
  * @param kernels         candidate kernel sizes K (validated by {@link SearchSpace})
  * @param dilations       candidate dilations D (validated by {@link SearchSpace})
  * @param batchSize       minibatch size &gt; 0
@@ -49,31 +53,30 @@ import java.util.regex.Pattern;
  *                        sets one)
  * @param posWeight       weight of the positive term of the binary cross-entropy (PyTorch's {@code pos_weight};
  *                        FSD50K 10, DeepSEA 4); 1 unless the task sets one, and only with loss {@code bce}
+ * @param hpoGrid         the task's hyperparameter grid ({@code reference} unless the task names another; the
+ *                        reference gives PSICOV, Cosmic and FSD50K {@code reference-small})
+ * @param targetNormalization how dense targets are normalised for training ({@code none} unless the task says)
  * @param dataPath        path of an {@code .npz} file or a directory of {@code .npy} files; {@code null} for
  *                        synthetic tasks or when not yet configured
  * @param synthetic       name of a {@link SyntheticTasks} generator, or {@code null}
  * @param syntheticParams the generator's parameters (empty when none; never {@code null} after construction)
  */
 public record TaskSpec(String name, int dims, int inputChannels, int[] inputShape, OutputKind outputKind,
-                       int numOutputs, String loss, String metric, String backbone, int[] kernels, int[] dilations,
+                       int numOutputs, Loss loss, Metric metric, BackboneType backbone, int[] kernels, int[] dilations,
                        int batchSize, int searchEpochs, int hpoEpochs, int retrainEpochs, double gradScale,
-                       double posWeight, String dataPath, String synthetic, Map<String, String> syntheticParams) {
+                       double posWeight, HpoGrid hpoGrid, TargetNormalization targetNormalization, String dataPath,
+                       String synthetic, Map<String, String> syntheticParams) {
 
     /** The default α-gradient scale (ALGORITHM.md §1.2). */
     public static final double DEFAULT_GRAD_SCALE = 100.0;
 
-    /** Valid losses. */
-    public static final List<String> LOSSES = List.of("ce", "bce", "mse", "rel-l2");
-
-    /** Valid backbones: {@code resnet1d} for 1D tasks, {@code wrn} for 2D tasks. */
-    public static final List<String> BACKBONES = List.of("resnet1d", "wrn");
-
     /** Keys understood by {@link #fromProperties}; {@code synthetic.<param>} keys come on top. */
     public static final List<String> KEYS = List.of("dims", "channels", "shape", "output", "outputs", "loss",
             "metric", "backbone", "kernels", "dilations", "batch", "search-epochs", "hpo-epochs", "retrain-epochs",
-            "grad-scale", "pos-weight", "data", "synthetic");
+            "grad-scale", "pos-weight", "hpo-grid", "target-normalization", "data", "synthetic");
 
-    private static final Set<String> OPTIONAL_KEYS = Set.of("grad-scale", "pos-weight", "data", "synthetic");
+    private static final Set<String> OPTIONAL_KEYS = Set.of("grad-scale", "pos-weight", "hpo-grid",
+            "target-normalization", "data", "synthetic");
     private static final String SYNTHETIC_PREFIX = "synthetic.";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -106,40 +109,37 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
             throw new IllegalArgumentException(at + "outputs: " + numOutputs + " must be ≥ " + minOutputs + " for output "
                     + outputKind.configName());
         }
-        if (!LOSSES.contains(loss)) {
-            throw new IllegalArgumentException(at + "loss: unknown loss '" + loss + "'; expected one of " + LOSSES);
+        if (loss == null) {
+            throw new IllegalArgumentException(at + "loss: must not be null");
         }
-        List<String> lossesForKind = switch (outputKind) {
-            case CLASSES -> List.of("ce");
-            case MULTI_LABEL -> List.of("bce");
-            case DENSE -> List.of("mse", "rel-l2", "bce");
-        };
-        if (!lossesForKind.contains(loss)) {
+        if (!loss.suits(outputKind)) {
             throw new IllegalArgumentException(at + "loss: '" + loss + "' does not suit output " + outputKind.configName()
-                    + "; expected one of " + lossesForKind);
+                    + "; expected one of " + Loss.namesFor(outputKind));
         }
-        try {
-            Metrics.parse(metric);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(at + e.getMessage(), e);
+        if (metric == null) {
+            throw new IllegalArgumentException(at + "metric: must not be null");
         }
-        List<String> metricsForKind = switch (outputKind) {
-            case CLASSES -> List.of("accuracy", "macro-f1");
-            case MULTI_LABEL -> List.of("map", "auroc");
-            case DENSE -> List.of("rel-l2", "mae", "fnr");
-        };
-        if (!metricsForKind.contains(metric)) {
-            throw new IllegalArgumentException(at + "metric: '" + metric + "' does not suit output "
-                    + outputKind.configName() + "; expected one of " + metricsForKind);
+        if (metric.outputKind() != outputKind) {
+            throw new IllegalArgumentException(at + "metric: '" + metric.name() + "' does not suit output "
+                    + outputKind.configName() + "; expected one of " + Metrics.namesFor(outputKind));
         }
-        if (!BACKBONES.contains(backbone)) {
-            throw new IllegalArgumentException(at + "backbone: unknown backbone '" + backbone + "'; expected one of "
-                    + BACKBONES);
+        if (backbone == null) {
+            throw new IllegalArgumentException(at + "backbone: must not be null");
         }
-        String backboneForDims = dims == 1 ? "resnet1d" : "wrn";
-        if (!backbone.equals(backboneForDims)) {
+        if (backbone.dims() != dims) {
             throw new IllegalArgumentException(at + "backbone: '" + backbone + "' does not suit dims " + dims
-                    + "; expected '" + backboneForDims + "'");
+                    + "; expected '" + BackboneType.forDims(dims) + "'");
+        }
+        if (hpoGrid == null || hpoGrid == HpoGrid.NONE) {
+            throw new IllegalArgumentException(at + "hpo-grid: " + hpoGrid + " is not a task grid; expected one of "
+                    + List.of(HpoGrid.REFERENCE, HpoGrid.REFERENCE_SMALL, HpoGrid.LR));
+        }
+        if (targetNormalization == null) {
+            throw new IllegalArgumentException(at + "target-normalization: must not be null");
+        }
+        if (targetNormalization != TargetNormalization.NONE && outputKind != OutputKind.DENSE) {
+            throw new IllegalArgumentException(at + "target-normalization: '" + targetNormalization
+                    + "' applies to dense outputs only, not " + outputKind.configName());
         }
         try {
             SearchSpace space = SearchSpace.of(kernels, dilations);
@@ -158,7 +158,7 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
         if (!(posWeight > 0) || !Double.isFinite(posWeight)) {
             throw new IllegalArgumentException(at + "pos-weight: " + posWeight + " must be finite and > 0");
         }
-        if (posWeight != 1.0 && !"bce".equals(loss)) {
+        if (posWeight != 1.0 && loss != Loss.BCE) {
             throw new IllegalArgumentException(at + "pos-weight: " + posWeight + " applies to loss bce only, not '" + loss + "'");
         }
         if (dataPath != null && dataPath.isBlank()) {
@@ -205,7 +205,9 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
      * loss = ce | bce | mse | rel-l2                            metric = accuracy | macro-f1 | map | auroc | rel-l2 | mae | fnr
      * backbone = resnet1d | wrn    kernels = 3,5,7              dilations = 1,3,7
      * batch = B                    search-epochs = E            hpo-epochs = E               retrain-epochs = E
-     * grad-scale = 100 (optional)  data = path (optional)       synthetic = name (optional)  synthetic.&lt;param&gt; = value
+     * grad-scale = 100 (optional)  pos-weight = 1 (optional)    hpo-grid = reference | reference-small | lr (optional)
+     * target-normalization = none | per-position (optional)
+     * data = path (optional)       synthetic = name (optional)  synthetic.&lt;param&gt; = value
      * </pre>
      * Unknown keys, missing required keys and unparsable values are rejected naming the task and the key.
      */
@@ -237,12 +239,13 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
                 throw new IllegalArgumentException(at + "missing key '" + key + "'");
             }
         }
-        OutputKind kind;
-        try {
-            kind = OutputKind.parse(p.get("output"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(at + e.getMessage(), e);
-        }
+        OutputKind kind = parse(at, () -> OutputKind.parse(p.get("output")));
+        Loss loss = parse(at, () -> Loss.parse(p.get("loss")));
+        Metric metric = parse(at, () -> Metrics.parse(p.get("metric")));
+        BackboneType backbone = parse(at, () -> BackboneType.parse(p.get("backbone")));
+        HpoGrid grid = parse(at, () -> HpoGrid.parse(p.getOrDefault("hpo-grid", HpoGrid.REFERENCE.configName())));
+        TargetNormalization norm = parse(at, () -> TargetNormalization.parse(
+                p.getOrDefault("target-normalization", TargetNormalization.NONE.configName())));
         double gradScale = DEFAULT_GRAD_SCALE;
         if (p.containsKey("grad-scale")) {
             try {
@@ -260,10 +263,20 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
             }
         }
         return new TaskSpec(name, integer(at, p, "dims"), integer(at, p, "channels"), shape(at, p.get("shape")), kind,
-                integer(at, p, "outputs"), p.get("loss"), p.get("metric"), p.get("backbone"),
+                integer(at, p, "outputs"), loss, metric, backbone,
                 list(at, "kernels", p.get("kernels")), list(at, "dilations", p.get("dilations")),
                 integer(at, p, "batch"), integer(at, p, "search-epochs"), integer(at, p, "hpo-epochs"),
-                integer(at, p, "retrain-epochs"), gradScale, posWeight, p.get("data"), p.get("synthetic"), params);
+                integer(at, p, "retrain-epochs"), gradScale, posWeight, grid, norm, p.get("data"), p.get("synthetic"),
+                params);
+    }
+
+    /** {@code parser}'s value, its error prefixed by the task. */
+    private static <T> T parse(String at, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + e.getMessage(), e);
+        }
     }
 
     /** The properties {@link #fromProperties} reads back into an equal spec (for provenance and config hashes). */
@@ -274,9 +287,9 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
         p.put("shape", String.join("x", Arrays.stream(inputShape).mapToObj(Integer::toString).toList()));
         p.put("output", outputKind.configName());
         p.put("outputs", Integer.toString(numOutputs));
-        p.put("loss", loss);
-        p.put("metric", metric);
-        p.put("backbone", backbone);
+        p.put("loss", loss.configName());
+        p.put("metric", metric.name());
+        p.put("backbone", backbone.configName());
         p.put("kernels", join(kernels));
         p.put("dilations", join(dilations));
         p.put("batch", Integer.toString(batchSize));
@@ -286,6 +299,10 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
         p.put("grad-scale", Double.toString(gradScale));
         if (posWeight != 1.0) {
             p.put("pos-weight", Double.toString(posWeight));
+        }
+        p.put("hpo-grid", hpoGrid.configName());
+        if (targetNormalization != TargetNormalization.NONE) {
+            p.put("target-normalization", targetNormalization.configName());
         }
         if (dataPath != null) {
             p.put("data", dataPath);
@@ -300,8 +317,8 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
     /** This spec with another data path (e.g. given on the command line); {@code null} clears it. */
     public TaskSpec withDataPath(String path) {
         return new TaskSpec(name, dims, inputChannels, inputShape, outputKind, numOutputs, loss, metric, backbone,
-                kernels, dilations, batchSize, searchEpochs, hpoEpochs, retrainEpochs, gradScale, posWeight, path,
-                synthetic, syntheticParams);
+                kernels, dilations, batchSize, searchEpochs, hpoEpochs, retrainEpochs, gradScale, posWeight, hpoGrid,
+                targetNormalization, path, synthetic, syntheticParams);
     }
 
     /** The DASH search space K × D of every searchable convolution of this task. */
@@ -339,11 +356,12 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
     public boolean equals(Object o) {
         return o instanceof TaskSpec t && name.equals(t.name) && dims == t.dims && inputChannels == t.inputChannels
                 && Arrays.equals(inputShape, t.inputShape) && outputKind == t.outputKind && numOutputs == t.numOutputs
-                && loss.equals(t.loss) && metric.equals(t.metric) && backbone.equals(t.backbone)
+                && loss == t.loss && metric.name().equals(t.metric.name()) && backbone == t.backbone
                 && Arrays.equals(kernels, t.kernels) && Arrays.equals(dilations, t.dilations)
                 && batchSize == t.batchSize && searchEpochs == t.searchEpochs && hpoEpochs == t.hpoEpochs
                 && retrainEpochs == t.retrainEpochs && Double.compare(gradScale, t.gradScale) == 0
-                && Double.compare(posWeight, t.posWeight) == 0
+                && Double.compare(posWeight, t.posWeight) == 0 && hpoGrid == t.hpoGrid
+                && targetNormalization == t.targetNormalization
                 && Objects.equals(dataPath, t.dataPath) && Objects.equals(synthetic, t.synthetic)
                 && syntheticParams.equals(t.syntheticParams);
     }
@@ -351,8 +369,9 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
     @Override
     public int hashCode() {
         return Objects.hash(name, dims, inputChannels, Arrays.hashCode(inputShape), outputKind, numOutputs, loss,
-                metric, backbone, Arrays.hashCode(kernels), Arrays.hashCode(dilations), batchSize, searchEpochs,
-                hpoEpochs, retrainEpochs, gradScale, posWeight, dataPath, synthetic, syntheticParams);
+                metric.name(), backbone, Arrays.hashCode(kernels), Arrays.hashCode(dilations), batchSize, searchEpochs,
+                hpoEpochs, retrainEpochs, gradScale, posWeight, hpoGrid, targetNormalization, dataPath, synthetic,
+                syntheticParams);
     }
 
     @Override

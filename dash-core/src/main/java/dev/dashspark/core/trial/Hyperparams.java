@@ -1,7 +1,5 @@
 package dev.dashspark.core.trial;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,37 +29,5 @@ public record Hyperparams(double lr, double dropout, double weightDecay, double 
     public Map<String, String> asMap() {
         return Map.of("lr", Double.toString(lr), "dropout", Double.toString(dropout),
                 "weight_decay", Double.toString(weightDecay), "momentum", Double.toString(momentum));
-    }
-
-    /** Named grids: {@code reference} (24 configurations, lr outermost), {@code lr} (the 3 learning rates), {@code none}. */
-    public static List<Hyperparams> grid(String name, boolean denseTask) {
-        return switch (name) {
-            case "reference" -> denseTask ? denseGrid() : referenceGrid();
-            case "lr" -> List.of(new Hyperparams(0.1, 0, 5e-4, 0.9), new Hyperparams(0.01, 0, 5e-4, 0.9),
-                    new Hyperparams(0.001, 0, 5e-4, 0.9));
-            case "none" -> List.of(denseTask ? new Hyperparams(0.01, 0, 5e-5, 0.99) : new Hyperparams(0.1, 0, 5e-4, 0.9));
-            default -> throw new IllegalArgumentException("hpo grid: unknown '" + name + "'; expected reference, lr or none");
-        };
-    }
-
-    /** lr {0.1, 0.01, 0.001} × dropout {0, 0.05} × wd {5e-4, 5e-6} × momentum {0.9, 0.99}. */
-    static List<Hyperparams> referenceGrid() {
-        List<Hyperparams> out = new ArrayList<>();
-        for (double lr : new double[]{0.1, 0.01, 0.001}) {
-            for (double dropout : new double[]{0, 0.05}) {
-                for (double wd : new double[]{5e-4, 5e-6}) {
-                    for (double m : new double[]{0.9, 0.99}) {
-                        out.add(new Hyperparams(lr, dropout, wd, m));
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Dense tasks: lr {1e-2, 1e-3, 1e-4}, dropout 0, wd 5e-5, momentum 0.99. */
-    static List<Hyperparams> denseGrid() {
-        return List.of(new Hyperparams(1e-2, 0, 5e-5, 0.99), new Hyperparams(1e-3, 0, 5e-5, 0.99),
-                new Hyperparams(1e-4, 0, 5e-5, 0.99));
     }
 }

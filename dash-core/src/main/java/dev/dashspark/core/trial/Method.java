@@ -7,7 +7,11 @@ import java.util.stream.Collectors;
 public enum Method {
     /** DASH: joint search of weights and α with the FFT AggConv, then argmax α per layer. */
     DASH("dash"),
-    /** DARTS-style search over the same space with the mixed-results AggConv. */
+    /**
+     * DASH's own operator computed by the costlier route: the |K||D| dilated convolutions summed with the mixing
+     * weights (the reference speed test's "mixed-results"). It computes the same function as {@link #DASH}, so with
+     * the same seed it finds the same architectures; it is there to measure what the FFT route saves.
+     */
     MIXED_RESULTS("mixed-results"),
     /** No search: the backbone's default kernels. */
     BACKBONE("backbone"),
@@ -26,6 +30,16 @@ public enum Method {
 
     public boolean searches() {
         return this == DASH || this == MIXED_RESULTS;
+    }
+
+    /** How this method gets its architecture. */
+    public Searcher searcher() {
+        return switch (this) {
+            case DASH -> new DashSearch(dev.dashspark.core.aggconv.Strategy.FFT);
+            case MIXED_RESULTS -> new DashSearch(dev.dashspark.core.aggconv.Strategy.MIXED_RESULTS);
+            case BACKBONE -> Searcher.BACKBONE;
+            case RANDOM -> Searcher.RANDOM;
+        };
     }
 
     public static Method parse(String name) {

@@ -2,7 +2,9 @@ package dev.dashspark.core.backbone;
 
 import dev.dashspark.core.aggconv.SearchSpace;
 import dev.dashspark.core.aggconv.Strategy;
+import dev.dashspark.core.loss.Loss;
 import dev.dashspark.core.loss.RelativeL2Loss;
+import dev.dashspark.core.task.OutputKind;
 import dev.dashspark.core.loss.WeightedBinaryCrossEntropy;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -28,13 +30,13 @@ class BackboneTest {
         assertEquals(13, wrn.slots().size());
         assertEquals("stem", wrn.slots().get(0).name());
         assertEquals(2, wrn.slots().get(6).stride(), "s2b1c2 downsamples");
-        WideResNet dense = new WideResNet(3, 16, 16, 1, 1, new Backbone.HeadSpec(Backbone.Head.DENSE, "mse", 1));
+        WideResNet dense = new WideResNet(3, 16, 16, 1, 1, new Backbone.HeadSpec(OutputKind.DENSE, Loss.MSE, 1));
         assertEquals(1, dense.slots().get(6).stride(), "remain_shape: no downsampling");
     }
 
     @Test
     void customLossesSurviveJsonAndShapesAreRight() {
-        Backbone.HeadSpec multi = new Backbone.HeadSpec(Backbone.Head.MULTI_LABEL, null, 4.0);
+        Backbone.HeadSpec multi = new Backbone.HeadSpec(OutputKind.MULTI_LABEL, Loss.BCE, 4.0);
         ResNet1D r = ResNet1D.forTask(4, 50, 3, multi);
         ComputationGraphConfiguration conf = r.graph(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT),
                 r.supernetConvs(SearchSpace.of(new int[]{3, 5}, new int[]{1, 2}), Strategy.FFT, true, 1), 0.0);
@@ -43,7 +45,7 @@ class BackboneTest {
         var out = (BaseOutputLayer) ((LayerVertex) back.getVertices().get("out")).getLayerConf().getLayer();
         assertEquals(new WeightedBinaryCrossEntropy(4.0), out.getLossFn());
 
-        WideResNet wrn = new WideResNet(1, 8, 6, 2, 1, new Backbone.HeadSpec(Backbone.Head.DENSE, "rel-l2", 1));
+        WideResNet wrn = new WideResNet(1, 8, 6, 2, 1, new Backbone.HeadSpec(OutputKind.DENSE, Loss.REL_L2, 1));
         ComputationGraphConfiguration dense = wrn.graph(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT),
                 wrn.retrainConvs(wrn.defaultArchitecture()), 0.0);
         ComputationGraphConfiguration denseBack = ComputationGraphConfiguration.fromJson(dense.toJson());

@@ -2,6 +2,7 @@ package dev.dashspark.core.layer;
 
 import dev.dashspark.core.conv.ConvGeometry;
 import dev.dashspark.core.conv.ConvGeometry.Padding;
+import dev.dashspark.core.conv.PaddedReference;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -25,8 +26,6 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -40,75 +39,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of causal and stride-2 "same" convolutions, DL4J's gradient checker, JSON and model-file round trips.
  */
 class ConvLayerTest extends Float64 {
-
-    /** Every small geometry: 1D causal and same, 2D same; k 1..5, d 1..3, s 1..2, dense and depthwise. */
-    static List<ConvGeometry> geometries() {
-        List<ConvGeometry> out = new ArrayList<>();
-        for (int dims = 1; dims <= 2; dims++) {
-            for (Padding p : Padding.values()) {
-                if (p == Padding.CAUSAL && dims == 2) {
-                    continue;
-                }
-                for (int k = 1; k <= 5; k++) {
-                    if (p == Padding.SAME && k % 2 == 0) {
-                        continue;
-                    }
-                    for (int d = 1; d <= 3; d++) {
-                        for (int s = 1; s <= 2; s++) {
-                            out.add(new ConvGeometry(dims, 3, 2, k, d, s, p, false));
-                            out.add(new ConvGeometry(dims, 3, 3, k, d, s, p, true));
-                        }
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Zero-pads x (B, C, H, W) by (before, after) on the convolved axes, then a "valid" strided correlation. */
-    static double[] reference(ConvGeometry g, double[] x, long[] xs, double[] w, double[] bias) {
-        int b = (int) xs[0], c = (int) xs[1], h = (int) xs[2], wd = (int) xs[3];
-        int pb = g.padBefore(), pa = g.padAfter();
-        int ph = h + pb + pa;
-        int pw = g.dims() == 2 ? wd + pb + pa : wd;
-        int offW = g.dims() == 2 ? pb : 0;
-        double[] padded = new double[b * c * ph * pw];
-        for (int n = 0; n < b; n++) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < h; i++) {
-                    for (int j = 0; j < wd; j++) {
-                        padded[((n * c + ch) * ph + i + pb) * pw + j + offW] = x[((n * c + ch) * h + i) * wd + j];
-                    }
-                }
-            }
-        }
-        int kh = g.kernel(), kw = g.dims() == 2 ? g.kernel() : 1;
-        int oh = (ph - g.extent()) / g.stride() + 1;
-        int ow = g.dims() == 2 ? (pw - g.extent()) / g.stride() + 1 : wd;
-        int gc = g.groupChannels();
-        double[] y = new double[b * g.outChannels() * oh * ow];
-        for (int n = 0; n < b; n++) {
-            for (int o = 0; o < g.outChannels(); o++) {
-                for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        double acc = bias == null ? 0 : bias[o];
-                        for (int q = 0; q < gc; q++) {
-                            int ch = g.depthwise() ? o : q;
-                            for (int a = 0; a < kh; a++) {
-                                for (int t = 0; t < kw; t++) {
-                                    int r = i * g.stride() + a * g.dilation();
-                                    int col = g.dims() == 2 ? j * g.stride() + t * g.dilation() : j;
-                                    acc += w[((o * gc + q) * kh + a) * kw + t] * padded[((n * c + ch) * ph + r) * pw + col];
-                                }
-                            }
-                        }
-                        y[((n * g.outChannels() + o) * oh + i) * ow + j] = acc;
-                    }
-                }
-            }
-        }
-        return y;
-    }
 
     static INDArray gaussian(Random r, long... shape) {
         INDArray a = Nd4j.create(DataType.DOUBLE, shape);
@@ -132,7 +62,7 @@ class ConvLayerTest extends Float64 {
     @Test
     void forwardMatchesAnIndependentDirectConvolutionOnEverySmallGeometry() {
         Random r = new Random(11);
-        for (ConvGeometry g : geometries()) {
+        for (ConvGeometry g : PaddedReference.smallGeometries()) {
             for (int n : new int[]{7, 8}) {
                 long[] xs = g.dims() == 1 ? new long[]{2, 3, n, 1} : new long[]{2, 3, n, n - 1};
                 InputType in = InputType.convolutional(xs[2], xs[3], 3);
@@ -141,7 +71,7 @@ class ConvLayerTest extends Float64 {
                 INDArray y = net.outputSingle(x);
                 INDArray w = net.getLayer("conv").getParam("W");
                 INDArray b = net.getLayer("conv").getParam("b");
-                double[] expected = reference(g, x.data().asDouble(), xs, w.dup('c').data().asDouble(),
+                double[] expected = PaddedReference.forward(g, x.data().asDouble(), xs, w.dup('c').data().asDouble(),
                         b.dup().data().asDouble());
                 assertArrayEquals(g.outputShape(xs), y.shape(), g.toString());
                 assertArrayEquals(expected, y.dup('c').data().asDouble(), 1e-12, g + " n=" + n);
@@ -151,7 +81,7 @@ class ConvLayerTest extends Float64 {
 
     @Test
     void outputExtentIsTheClosedFormAndCeilOfNOverS() {
-        for (ConvGeometry g : geometries()) {
+        for (ConvGeometry g : PaddedReference.smallGeometries()) {
             for (int n = 1; n <= 12; n++) {
                 int closed = Math.floorDiv(n + g.padBefore() + g.padAfter() - g.dilation() * (g.kernel() - 1) - 1, g.stride()) + 1;
                 assertEquals(closed, g.outLength(n), g + " n=" + n);

@@ -29,6 +29,43 @@ class SyntheticTasksTest {
         assertArrayEquals(values(a.yTest()), values(b.yTest()));
     }
 
+    /** max over t of |x[t] + x[t+g] + x[t+2g]|: the response of a (1, 1, 1) filter with dilation g. */
+    private static double tripletResponse(float[] x, int off, int length, int g) {
+        double best = 0;
+        for (int t = 0; t + 2 * g < length; t++) {
+            best = Math.max(best, Math.abs(x[off + t] + x[off + t + g] + x[off + t + 2 * g]));
+        }
+        return best;
+    }
+
+    @Test
+    void spacingTripletsAreExactlySevenApartInClassOneAndNeverInClassZero() {
+        // noise 0, one triplet: a filter with taps 7 apart answers 3·amplitude on class 1 and at most 2·amplitude on
+        // class 0 (two spikes on its taps when the decoy spacing is 14); a three-tap filter with any other dilation
+        // below 14 covers one spike of a class-1 triplet at most
+        TaskData d = SyntheticTasks.generate("spacing", Map.of("noise", "0", "triplets", "1", "amplitude", "2",
+                "train", "200", "val", "0", "test", "1"), 3);
+        float[] x = d.xTrain().dup().data().asFloat();
+        int[] labels = new int[200];
+        for (int b = 0; b < 200; b++) {
+            labels[b] = d.yTrain().getDouble(b, 1) == 1.0 ? 1 : 0;
+        }
+        int ones = 0;
+        for (int b = 0; b < 200; b++) {
+            double seven = tripletResponse(x, b * 256, 256, 7);
+            if (labels[b] == 1) {
+                ones++;
+                assertEquals(6.0, seven, 1e-6, "class-1 sample " + b);
+                for (int g : new int[]{1, 2, 3, 5, 6, 8, 11}) {
+                    assertEquals(2.0, tripletResponse(x, b * 256, 256, g), 1e-6, "class-1 sample " + b + ", dilation " + g);
+                }
+            } else {
+                assertTrue(seven <= 4.0 + 1e-6, "class-0 sample " + b + ": " + seven);
+            }
+        }
+        assertEquals(100, ones, "balanced classes");
+    }
+
     @Test
     void defaultShapesOfEveryGenerator() {
         Object[][] expected = {
@@ -209,7 +246,7 @@ class SyntheticTasksTest {
 
     @Test
     void badParametersAreRejectedNamingGeneratorParameterAndValue() {
-        assertEquals("synthetic: unknown generator 'spiral'; expected one of [long-lag, motifs, texture, darcy]",
+        assertEquals("synthetic: unknown generator 'spiral'; expected one of [long-lag, motifs, texture, darcy, spacing]",
                 reject("spiral", Map.of()));
         assertEquals("synthetic 'darcy': unknown parameter 'length'; expected one of [high, low, size, smooth, test, "
                 + "train, val]", reject("darcy", Map.of("length", "3")));

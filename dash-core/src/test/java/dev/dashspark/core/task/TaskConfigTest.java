@@ -1,5 +1,7 @@
 package dev.dashspark.core.task;
 
+import dev.dashspark.core.trial.HpoGrid;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -45,8 +47,8 @@ class TaskConfigTest {
             assertEquals(row[4], t.numOutputs(), n);
             assertEquals(row[5], t.batchSize(), n);
             assertEquals((double) row[6], t.gradScale(), 0.0, n);
-            assertEquals(row[7], t.metric(), n);
-            assertEquals(t.dims() == 1 ? "resnet1d" : "wrn", t.backbone(), n);
+            assertEquals(row[7], t.metric().name(), n);
+            assertEquals(t.dims() == 1 ? "resnet1d" : "wrn", t.backbone().configName(), n);
             assertEquals(100, t.searchEpochs(), n);
             assertEquals(80, t.hpoEpochs(), n);
             assertEquals(200, t.retrainEpochs(), n);
@@ -62,9 +64,16 @@ class TaskConfigTest {
         assertEquals(4.0, tasks.get("deepsea").posWeight());
         assertEquals(1.0, tasks.get("ecg").posWeight());
         assertEquals(OutputKind.DENSE, tasks.get("darcy").outputKind());
-        assertEquals("rel-l2", tasks.get("darcy").loss());
-        assertEquals("mse", tasks.get("psicov").loss());
-        assertEquals("bce", tasks.get("cosmic").loss());
+        assertEquals("rel-l2", tasks.get("darcy").loss().configName());
+        assertEquals("mse", tasks.get("psicov").loss().configName());
+        assertEquals("bce", tasks.get("cosmic").loss().configName());
+        // the reference's HPO grids: 3 configurations for PSICOV, Cosmic and FSD50K, 24 for the others, Darcy included
+        for (String n : tasks.keySet()) {
+            HpoGrid expected = List.of("psicov", "cosmic", "fsd50k").contains(n) ? HpoGrid.REFERENCE_SMALL : HpoGrid.REFERENCE;
+            assertEquals(expected, tasks.get(n).hpoGrid(), n);
+            assertEquals(n.equals("darcy") ? TargetNormalization.PER_POSITION : TargetNormalization.NONE,
+                    tasks.get(n).targetNormalization(), n + ": only Darcy's targets are standardised (UnitGaussianNormalizer)");
+        }
         assertEquals(271, tasks.get("ecg").searchSpace().span());
         assertEquals(43, tasks.get("ninapro").searchSpace().span());
     }
@@ -72,7 +81,7 @@ class TaskConfigTest {
     @Test
     void syntheticConfGeneratesDataMatchingEachSpec() throws IOException {
         Map<String, TaskSpec> tasks = TaskConfig.load(CONF.resolve("synthetic.conf"));
-        assertEquals(List.of("darcy", "long-lag", "motifs", "texture"), List.copyOf(tasks.keySet()));
+        assertEquals(List.of("darcy", "long-lag", "motifs", "spacing", "texture"), List.copyOf(tasks.keySet()));
         for (TaskSpec t : tasks.values()) {
             Map<String, String> small = new java.util.TreeMap<>(t.toProperties());
             small.put("synthetic.train", "6");

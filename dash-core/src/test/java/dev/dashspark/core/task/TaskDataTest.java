@@ -1,5 +1,10 @@
 package dev.dashspark.core.task;
 
+import dev.dashspark.core.backbone.BackboneType;
+import dev.dashspark.core.loss.Loss;
+import dev.dashspark.core.metric.Metrics;
+import dev.dashspark.core.trial.HpoGrid;
+
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,8 +26,9 @@ class TaskDataTest {
     static TaskSpec spec1d(OutputKind kind, int outputs, int channels, int length) {
         String loss = kind == OutputKind.CLASSES ? "ce" : kind == OutputKind.MULTI_LABEL ? "bce" : "mse";
         String metric = kind == OutputKind.CLASSES ? "accuracy" : kind == OutputKind.MULTI_LABEL ? "auroc" : "mae";
-        return new TaskSpec("t", 1, channels, new int[]{length}, kind, outputs, loss, metric, "resnet1d",
-                new int[]{3}, new int[]{1}, 4, 1, 1, 1, 100, 1.0, null, null, null);
+        return new TaskSpec("t", 1, channels, new int[]{length}, kind, outputs, Loss.parse(loss), Metrics.parse(metric),
+                BackboneType.RESNET1D, new int[]{3}, new int[]{1}, 4, 1, 1, 1, 100, 1.0, HpoGrid.REFERENCE,
+                TargetNormalization.NONE, null, null, null);
     }
 
     /** x[b] is filled with b, y[b] = (b, −b): every row carries its sample id. */

@@ -1,5 +1,10 @@
 package dev.dashspark.core.task;
 
+import dev.dashspark.core.backbone.BackboneType;
+import dev.dashspark.core.loss.Loss;
+import dev.dashspark.core.metric.Metrics;
+import dev.dashspark.core.trial.HpoGrid;
+
 import dev.dashspark.core.aggconv.SearchSpace;
 import org.junit.jupiter.api.Test;
 
@@ -62,9 +67,9 @@ class TaskSpecTest {
         assertArrayEquals(new int[]{1000}, t.inputShape());
         assertEquals(OutputKind.CLASSES, t.outputKind());
         assertEquals(4, t.numOutputs());
-        assertEquals("ce", t.loss());
-        assertEquals("macro-f1", t.metric());
-        assertEquals("resnet1d", t.backbone());
+        assertEquals(Loss.CE, t.loss());
+        assertEquals("macro-f1", t.metric().name());
+        assertEquals(BackboneType.RESNET1D, t.backbone());
         assertArrayEquals(new int[]{3, 7, 11, 15, 19}, t.kernels());
         assertArrayEquals(new int[]{1, 3, 7, 15}, t.dilations());
         assertEquals(SearchSpace.of(new int[]{3, 7, 11, 15, 19}, new int[]{1, 3, 7, 15}), t.searchSpace());
@@ -110,8 +115,9 @@ class TaskSpecTest {
     @Test
     void arraysAreCopiedInAndOut() {
         int[] k = {3, 5};
-        TaskSpec t = new TaskSpec("t", 1, 1, new int[]{64}, OutputKind.CLASSES, 2, "ce", "accuracy", "resnet1d", k,
-                new int[]{1}, 8, 1, 1, 1, 100, 1.0, null, null, null);
+        TaskSpec t = new TaskSpec("t", 1, 1, new int[]{64}, OutputKind.CLASSES, 2, Loss.CE, Metrics.parse("accuracy"),
+                BackboneType.RESNET1D, k, new int[]{1}, 8, 1, 1, 1, 100, 1.0, HpoGrid.REFERENCE, TargetNormalization.NONE,
+                null, null, null);
         k[0] = 4;
         t.kernels()[1] = 6;
         assertArrayEquals(new int[]{3, 5}, t.kernels());

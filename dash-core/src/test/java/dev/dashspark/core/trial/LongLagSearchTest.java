@@ -30,7 +30,7 @@ class LongLagSearchTest {
         p.put("retrain-epochs", "10");
         TaskSpec spec = TaskSpec.fromProperties("long-lag", p);
         int lag = Integer.parseInt(spec.syntheticParams().getOrDefault("lag", "96"));
-        var options = new TrialRunner.Options("none", 0.1);
+        var options = new TrialRunner.Options(HpoGrid.parse("none"), 0.1);
 
         TrialResult dash = new TrialRunner(spec, Method.DASH, 1, options, Progress.NONE).run(SyntheticTasks.generate(spec, 1));
         TrialResult backbone = new TrialRunner(spec, Method.BACKBONE, 1, options, Progress.NONE).run(SyntheticTasks.generate(spec, 1));

@@ -12,16 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.schedule.MapSchedule;
 
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** ALGORITHM.md §6.6 and §6.8: scale_grad, learning rates at epoch boundaries, the HPO grid. */
+/** The search step's α-gradient treatment (scale_grad), on a real supernet layer. */
 class SearchFaithfulnessTest {
 
     static TaskSpec longLag(int searchEpochs) throws Exception {
@@ -65,43 +63,5 @@ class SearchFaithfulnessTest {
         for (int i = 0; i < g.length; i++) {
             assertEquals(g[i] / (gs * (norm + 1e-8)) + 1e-5 * 10 * space.kernel(i), dense.getDouble(i), 1e-15);
         }
-    }
-
-    @Test
-    void learningRateDropsByFiveAtThirtySixtyNinetyPercentOfTheSearch() throws Exception {
-        TrialRunner runner = new TrialRunner(longLag(100), Method.DASH, 0, TrialRunner.Options.DEFAULT, Progress.NONE);
-        MapSchedule s = runner.schedule(0.1, TrialRunner.MILESTONES_1D);
-        double[][] expected = {{0, 0.1}, {29, 0.1}, {30, 0.02}, {59, 0.02}, {60, 0.004}, {89, 0.004}, {90, 0.0008}, {99, 0.0008}};
-        for (double[] e : expected) {
-            assertEquals(e[1], s.valueAt(0, (int) e[0]), 1e-12, "epoch " + (int) e[0]);
-        }
-        // a 10-epoch search has its milestones at epochs 3, 6, 9
-        MapSchedule short10 = new TrialRunner(longLag(10), Method.DASH, 0, TrialRunner.Options.DEFAULT, Progress.NONE)
-                .schedule(0.05, TrialRunner.MILESTONES_1D);
-        assertEquals(0.05, short10.valueAt(0, 2), 1e-12);
-        assertEquals(0.01, short10.valueAt(0, 3), 1e-12);
-        assertEquals(0.0004, short10.valueAt(0, 9), 1e-12);
-    }
-
-    @Test
-    void referenceGridHas24ConfigurationsLrOutermostAndDenseTasksThree() {
-        List<Hyperparams> grid = Hyperparams.grid("reference", false);
-        assertEquals(24, grid.size());
-        assertEquals(new Hyperparams(0.1, 0, 5e-4, 0.9), grid.get(0));
-        assertEquals(new Hyperparams(0.1, 0, 5e-4, 0.99), grid.get(1));
-        assertEquals(new Hyperparams(0.1, 0, 5e-6, 0.9), grid.get(2));
-        assertEquals(new Hyperparams(0.1, 0.05, 5e-4, 0.9), grid.get(4));
-        assertEquals(new Hyperparams(0.01, 0, 5e-4, 0.9), grid.get(8));
-        assertEquals(new Hyperparams(0.001, 0.05, 5e-6, 0.99), grid.get(23));
-        assertEquals(List.of(new Hyperparams(1e-2, 0, 5e-5, 0.99), new Hyperparams(1e-3, 0, 5e-5, 0.99),
-                new Hyperparams(1e-4, 0, 5e-5, 0.99)), Hyperparams.grid("reference", true));
-    }
-
-    @Test
-    void hpoFractionFollowsTheReferenceThresholds() {
-        assertEquals(0.2, TrialRunner.hpoFraction(49));
-        assertEquals(0.1, TrialRunner.hpoFraction(50));
-        assertEquals(0.05, TrialRunner.hpoFraction(100));
-        assertEquals(0.01, TrialRunner.hpoFraction(500));
     }
 }

@@ -52,14 +52,14 @@ class TrialRunnerTest {
 
     static TrialResult run(TaskSpec spec, Method m, long seed) {
         TaskData data = SyntheticTasks.generate(spec, seed);
-        return new TrialRunner(spec, m, seed, new TrialRunner.Options("none", 0.1, 1), Progress.NONE).run(data);
+        return new TrialRunner(spec, m, seed, new TrialRunner.Options(HpoGrid.NONE, 0.1, 1), Progress.NONE).run(data);
     }
 
     @Test
     void aSingleConfigurationGridSkipsTheHpoTraining() {
         TrialResult r = run(tiny("long-lag"), Method.BACKBONE, 4);
         assertEquals(TrialStatus.OK, r.status());
-        assertEquals(Hyperparams.grid("none", false).get(0), r.hyperparams());
+        assertEquals(HpoGrid.NONE.configurations(false).get(0), r.hyperparams());
         assertTrue(r.hpoSeconds() < 0.05, "hpo took " + r.hpoSeconds() + " s for one configuration");
     }
 
@@ -72,12 +72,12 @@ class TrialRunnerTest {
             assertEquals(TrialStatus.OK, r.status(), task + " " + m + ": " + r.message());
             assertEquals(spec.dims() == 1 ? 9 : 13, r.architecture().layers().size(), task);
             assertTrue(Double.isFinite(r.metricValue()) && r.metricValue() >= 0, r.toJson());
-            assertEquals(dev.dashspark.core.metric.Metrics.parse(spec.metric()).error(r.metricValue()), r.error(), 1e-12);
+            assertEquals(spec.metric().error(r.metricValue()), r.error(), 1e-12);
             if (spec.outputKind() != dev.dashspark.core.task.OutputKind.DENSE) {
                 assertTrue(r.metricValue() <= 1, r.toJson());
             }
             if (m == Method.BACKBONE) {
-                assertEquals(new TrialRunner(spec, m, 1, new TrialRunner.Options("none", 0.1, 1), Progress.NONE).backbone(true)
+                assertEquals(new TrialRunner(spec, m, 1, new TrialRunner.Options(HpoGrid.NONE, 0.1, 1), Progress.NONE).backbone(true)
                         .defaultArchitecture(), r.architecture());
             } else {
                 var space = spec.searchSpace();
@@ -87,6 +87,13 @@ class TrialRunnerTest {
             }
             assertTrue(r.toJson().contains("\"status\" : \"OK\""), r.toJson());
         }
+    }
+
+    @Test
+    void mixedResultsFindsTheArchitectureDashFinds() {
+        // the same operator by two routes (docs/algorithm.md, "Deviations"): the same search, the same choice
+        TaskSpec spec = tiny("long-lag");
+        assertEquals(run(spec, Method.DASH, 6).architecture(), run(spec, Method.MIXED_RESULTS, 6).architecture());
     }
 
     @Test

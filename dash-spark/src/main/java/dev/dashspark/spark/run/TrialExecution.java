@@ -55,7 +55,7 @@ public final class TrialExecution {
                 useGpu(gpu);
             }
             TaskSpec spec = t.spec();
-            metricName = Metrics.parse(spec.metric()).name();
+            metricName = spec.metric().name();
             TaskData data = DatasetCache.shared().get(spec, t.seed(), conf);
             LOG.info("trial {}: starting (attempt {}, spark attempt {}) on {}", t.label(), t.attempt(),
                     c.sparkAttempt(), c.executor());

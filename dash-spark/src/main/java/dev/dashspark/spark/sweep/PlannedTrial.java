@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * @param settings       what the setting overrides
  * @param seed           trial seed
  * @param taskProperties the resolved task ({@link TaskSpec#toProperties()}, with budgets and overrides applied)
- * @param hpoGrid        {@link TrialRunner.Options#hpoGrid()}
+ * @param hpoGrid        {@link TrialRunner.Options#hpoGrid()}'s name, or null for the task's own grid
  * @param validationFraction {@link TrialRunner.Options#validationFraction()}
  * @param retrainWiden   {@link TrialRunner.Options#retrainWiden()}
  * @param configHash     hash of the whole sweep configuration
@@ -39,7 +39,7 @@ public record PlannedTrial(String sweepId, String trialId, String task, String m
         SweepConfig.ResolvedTask rt = cfg.task(task, setting);
         TreeMap<String, String> props = new TreeMap<>(rt.spec().toProperties());
         return new PlannedTrial(cfg.name(), idOf(rt, method, seed), task, method.id(), setting,
-                new TreeMap<>(cfg.settings().get(setting)), seed, props, rt.options().hpoGrid(),
+                new TreeMap<>(cfg.settings().get(setting)), seed, props, rt.options().hpoGrid() == null ? null : rt.options().hpoGrid().configName(),
                 rt.options().validationFraction(), rt.options().retrainWiden(), cfg.configHash(), 1, gitRevision,
                 cfg.spark().taskCpus());
     }
@@ -54,7 +54,7 @@ public record PlannedTrial(String sweepId, String trialId, String task, String m
         TreeMap<String, String> props = new TreeMap<>(rt.spec().toProperties());
         props.remove("data");
         String canonical = "task=" + rt.spec().name() + "\nspec=" + props + "\nmethod=" + method.id()
-                + "\noptions=hpo:" + rt.options().hpoGrid() + ",validation-fraction:" + rt.options().validationFraction()
+                + "\noptions=hpo:" + (rt.options().hpoGrid() == null ? "task" : rt.options().hpoGrid().configName()) + ",validation-fraction:" + rt.options().validationFraction()
                 + ",retrain-widen:" + rt.options().retrainWiden() + "\nseed=" + seed;
         return SweepConfig.sha256(canonical);
     }
@@ -68,7 +68,8 @@ public record PlannedTrial(String sweepId, String trialId, String task, String m
     }
 
     public TrialRunner.Options options() {
-        return new TrialRunner.Options(hpoGrid, validationFraction, retrainWiden);
+        return new TrialRunner.Options(hpoGrid == null ? null : dev.dashspark.core.trial.HpoGrid.parse(hpoGrid),
+                validationFraction, retrainWiden);
     }
 
     public PlannedTrial withAttempt(int a) {

@@ -11,7 +11,7 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import dev.dashspark.core.trial.Hyperparams;
+import dev.dashspark.core.trial.HpoGrid;
 import dev.dashspark.core.trial.Method;
 import dev.dashspark.core.trial.TrialRunner;
 import dev.dashspark.core.task.TaskConfig;
@@ -253,7 +253,7 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
                                      Map<String, String> overrides, Path tasksPath) {
             Map<String, String> p = new LinkedHashMap<>(base.toProperties());
             p.putAll(budget);
-            String hpo = TrialRunner.Options.DEFAULT.hpoGrid();
+            HpoGrid hpo = TrialRunner.Options.DEFAULT.hpoGrid();
             double valFraction = TrialRunner.Options.DEFAULT.validationFraction();
             int widen = TrialRunner.Options.DEFAULT.retrainWiden();
             String at = "sweep.settings." + settingName;
@@ -264,10 +264,7 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
                 ConfigValue origin = root.getValue(root.hasPath(path) ? path : "sweep.settings");
                 try {
                     switch (key) {
-                        case "hpo" -> {
-                            Hyperparams.grid(value, false);
-                            hpo = value;
-                        }
+                        case "hpo" -> hpo = HpoGrid.parse(value);
                         case "validation-fraction" -> valFraction = Double.parseDouble(value);
                         case "retrain-widen" -> widen = Integer.parseInt(value);
                         default -> p.put(key, value);

@@ -81,8 +81,9 @@ class DatasetCacheTest {
         TaskData d2 = cache.get(otherPath, 0, conf);
         assertNotSame(d1, d2);
         assertEquals(2, cache.loads());
-        TaskSpec otherBatch = new TaskSpec("ecg", 1, 1, new int[]{4}, a.outputKind(), 3, "ce", "accuracy",
-                "resnet1d", new int[]{3}, new int[]{1}, 3, 1, 1, 1, 100, 1.0, a.dataPath(), null, null);
+        TaskSpec otherBatch = new TaskSpec("ecg", 1, 1, new int[]{4}, a.outputKind(), 3, dev.dashspark.core.loss.Loss.CE, dev.dashspark.core.metric.Metrics.parse("accuracy"),
+                dev.dashspark.core.backbone.BackboneType.RESNET1D, new int[]{3}, new int[]{1}, 3, 1, 1, 1, 100, 1.0, dev.dashspark.core.trial.HpoGrid.REFERENCE,
+                dev.dashspark.core.task.TargetNormalization.NONE, a.dataPath(), null, null);
         cache.get(otherBatch, 0, conf);
         assertEquals(3, cache.loads(), "a spec differing only in batch size is another key");
     }

@@ -25,8 +25,10 @@ final class TaskFixtures {
 
     /** Task {@code name}: 1 channel of length 4, 3 classes, reading {@code dataPath} ({@code null}: none). */
     static TaskSpec spec(String name, String dataPath) {
-        return new TaskSpec(name, 1, 1, new int[]{4}, OutputKind.CLASSES, 3, "ce", "accuracy", "resnet1d",
-                new int[]{3}, new int[]{1}, 2, 1, 1, 1, 100, 1.0, dataPath, null, null);
+        return new TaskSpec(name, 1, 1, new int[]{4}, OutputKind.CLASSES, 3, dev.dashspark.core.loss.Loss.CE, dev.dashspark.core.metric.Metrics.parse("accuracy"),
+                dev.dashspark.core.backbone.BackboneType.RESNET1D,
+                new int[]{3}, new int[]{1}, 2, 1, 1, 1, 100, 1.0, dev.dashspark.core.trial.HpoGrid.REFERENCE,
+                dev.dashspark.core.task.TargetNormalization.NONE, dataPath, null, null);
     }
 
     /** A small synthetic long-lag task (2 classes, length 16, lag 4; 8/2/4 samples). */

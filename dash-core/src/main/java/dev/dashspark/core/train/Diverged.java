@@ -1,4 +1,4 @@
-package dev.dashspark.core.trial;
+package dev.dashspark.core.train;
 
 /** Training produced a non-finite loss; the trial is reported as DIVERGED, not as a failure of the program. */
 public final class Diverged extends RuntimeException {
