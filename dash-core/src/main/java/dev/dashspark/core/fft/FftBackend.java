@@ -23,6 +23,13 @@ public interface FftBackend {
      */
     int fastLength(int n);
 
+    /** Throws unless both extents are positive (the check every backend's {@link #plan} makes first). */
+    static void checkSize(int rows, int cols) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("FFT size must be positive, got " + rows + "×" + cols);
+        }
+    }
+
     /** The backend named by the system property {@value #PROPERTY}, else the pure-Java one. */
     static FftBackend defaultBackend() {
         String id = System.getProperty(PROPERTY);

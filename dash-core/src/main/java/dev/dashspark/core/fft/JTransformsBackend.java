@@ -35,30 +35,21 @@ public final class JTransformsBackend implements FftBackend {
 
     @Override
     public LaneFft plan(int rows, int cols) {
-        if (rows < 1 || cols < 1) {
-            throw new IllegalArgumentException("FFT size must be positive, got " + rows + "×" + cols);
+        FftBackend.checkSize(rows, cols);
+        return new Plan(rows, cols);
+    }
+
+    /** A size; the JTransforms objects behind it are this thread's ({@link #single}). */
+    private record Plan(int rows, int cols) implements LaneFft {
+        @Override
+        public void forward(Lanes x) {
+            INSTANCE.single(rows, cols).apply(x, true);
         }
-        return new LaneFft() {
-            @Override
-            public int rows() {
-                return rows;
-            }
 
-            @Override
-            public int cols() {
-                return cols;
-            }
-
-            @Override
-            public void forward(Lanes x) {
-                single(rows, cols).apply(x, true);
-            }
-
-            @Override
-            public void inverse(Lanes x) {
-                single(rows, cols).apply(x, false);
-            }
-        };
+        @Override
+        public void inverse(Lanes x) {
+            INSTANCE.single(rows, cols).apply(x, false);
+        }
     }
 
     @Override

@@ -28,9 +28,7 @@ public final class MixedRadixBackend implements FftBackend {
 
     @Override
     public LaneFft plan(int rows, int cols) {
-        if (rows < 1 || cols < 1) {
-            throw new IllegalArgumentException("FFT size must be positive, got " + rows + "×" + cols);
-        }
+        FftBackend.checkSize(rows, cols);
         if (!MixedRadixFft.supports(rows) || !MixedRadixFft.supports(cols)) {
             throw new IllegalArgumentException("FFT size must be 2^a·3^b on each axis (see fastLength), got "
                     + rows + "×" + cols);

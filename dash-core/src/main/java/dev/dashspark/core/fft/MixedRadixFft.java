@@ -209,7 +209,7 @@ final class MixedRadixFft implements LaneFft {
             if (r == 4) {
                 forward4(re, im, lanes, base, stride, m);
             } else if (r == 2) {
-                forward2(re, im, lanes, base, stride, m);
+                radix2(re, im, lanes, base, stride, m, false);
             } else {
                 forward3(re, im, lanes, base, stride, m);
             }
@@ -220,7 +220,7 @@ final class MixedRadixFft implements LaneFft {
             if (r == 4) {
                 inverse4(re, im, lanes, base, stride, m);
             } else if (r == 2) {
-                inverse2(re, im, lanes, base, stride, m);
+                radix2(re, im, lanes, base, stride, m, true);
             } else {
                 inverse3(re, im, lanes, base, stride, m);
             }
@@ -271,24 +271,21 @@ final class MixedRadixFft implements LaneFft {
             }
         }
 
-        /** One radix-2 pass: (t, t + m/2) with twiddle ω_m^t. */
-        private void forward2(double[][] re, double[][] im, int lanes, int base, int stride, int m) {
+        /**
+         * One radix-2 pass: (t, t + m/2) with twiddle ω_m^t, or its transpose. As the last step of an odd power of two
+         * it only meets blocks of two points (no twiddles).
+         */
+        private void radix2(double[][] re, double[][] im, int lanes, int base, int stride, int m, boolean inverse) {
             int legs = m / 2;
             int tw = n / m;
             int hop = legs * stride;
             dft2(re[base], im[base], re[base + hop], im[base + hop], lanes);
             for (int t = 1, a = base + stride; t < legs; t++, a += stride) {
-                butterfly(re[a], im[a], re[a + hop], im[a + hop], lanes, wr[t * tw], wi[t * tw]);
-            }
-        }
-
-        private void inverse2(double[][] re, double[][] im, int lanes, int base, int stride, int m) {
-            int legs = m / 2;
-            int tw = n / m;
-            int hop = legs * stride;
-            dft2(re[base], im[base], re[base + hop], im[base + hop], lanes);
-            for (int t = 1, a = base + stride; t < legs; t++, a += stride) {
-                conjugateButterfly(re[a], im[a], re[a + hop], im[a + hop], lanes, wr[t * tw], wi[t * tw]);
+                if (inverse) {
+                    conjugateButterfly(re[a], im[a], re[a + hop], im[a + hop], lanes, wr[t * tw], wi[t * tw]);
+                } else {
+                    butterfly(re[a], im[a], re[a + hop], im[a + hop], lanes, wr[t * tw], wi[t * tw]);
+                }
             }
         }
 

@@ -77,40 +77,30 @@ class FftBackendsAgreeTest {
         DataType type = tc.type();
         double tol = Tolerance.forType(type);
         SplittableRandom rng = new SplittableRandom(tc.toString().hashCode());
-        long[] xShape = tc.inputShape();
-        long[] yShape = spec.outputShape(xShape);
-        double[] x = DirectReference.normal(rng, DirectReference.length(xShape), type);
-        double[][] w = DirectReference.weights(rng, spec, type);
-        double[] bias = DirectReference.normal(rng, spec.outChannels(), type);
-        double[] dy = DirectReference.normal(rng, DirectReference.length(yShape), type);
-        double[] c = DirectReference.simplex(rng, spec.space().size());
-
-        double[] y = DirectReference.mixed(spec, xShape, x, w, c);
-        int plane = DirectReference.length(yShape) / (int) (yShape[0] * yShape[1]);
-        for (int j = 0; j < y.length; j++) {
-            y[j] += bias[(j / plane) % spec.outChannels()];
-        }
-        DirectReference.MixedGradients ref = DirectReference.mixedBackward(spec, xShape, x, w, c, dy);
-        double[] dBias = DirectReference.biasGradient(spec, yShape, dy);
+        DirectReference.Problem pr = DirectReference.Problem.random(spec, tc.inputShape(), rng, type);
+        long[] xShape = pr.xShape();
+        long[] yShape = pr.yShape();
+        double[][] w = pr.w();
+        DirectReference.MixedGradients ref = pr.grads();
 
         AggConvStrategy.Backward[] results = new AggConvStrategy.Backward[2];
         INDArray[] outputs = new INDArray[2];
         String[] ids = {"java", "jtransforms"};
         for (int k = 0; k < ids.length; k++) {
             FftStrategy strategy = new FftStrategy(FftBackend.named(ids[k]));
-            AggConvStrategy.Forward f = strategy.forward(spec, DirectReference.array(x, type, xShape),
-                    DirectReference.weightArrays(spec, w, type), c, bias, null, true);
-            AggConvStrategy.Backward b = strategy.backward(f, DirectReference.array(dy, type, yShape), null);
+            AggConvStrategy.Forward f = strategy.forward(spec, DirectReference.array(pr.x(), type, xShape),
+                    DirectReference.weightArrays(spec, w, type), pr.c(), pr.bias(), null, true);
+            AggConvStrategy.Backward b = strategy.backward(f, DirectReference.array(pr.dy(), type, yShape), null);
             String p = ids[k] + " vs loops: ";
             assertEquals(type, f.output().dataType(), p + "output type");
-            assertClose(p + "y", f.output(), DirectReference.array(y, DataType.DOUBLE, yShape), tol);
+            assertClose(p + "y", f.output(), DirectReference.array(pr.y(), DataType.DOUBLE, yShape), tol);
             assertClose(p + "dx", b.inputGradient(), DirectReference.array(ref.dx(), DataType.DOUBLE, xShape), tol);
             for (int i = 0; i < w.length; i++) {
                 assertClose(p + "dW_" + i, b.weightGradients()[i],
                         DirectReference.array(ref.dw()[i], DataType.DOUBLE, spec.weightShape(i)), tol);
             }
             assertClose(p + "dc", b.coefficientGradient(), ref.dc(), tol);
-            assertClose(p + "dbias", b.biasGradient(), dBias, tol);
+            assertClose(p + "dbias", b.biasGradient(), pr.dBias(), tol);
             outputs[k] = f.output();
             results[k] = b;
         }
