@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * DASH technique 2: AggConv through the Fourier domain (ALGORITHM.md §2 steps 5–10), forward and backward, in
- * double precision whatever the input type.
+ * DASH technique 2: AggConv through the Fourier domain (docs/algorithm.md, "The Fourier route"), forward and
+ * backward. The transforms and the depthwise products run in double precision whatever the input type; the dense
+ * channel-mixing GEMMs run in the network's precision.
  *
  * <p><b>Transform length.</b> The mixed kernel W̄ spans S = 2p + 1 taps centred on the output position, so for a
  * "same"-size output every axis only needs a circular length P ≥ n + p (taps that wrap land on the zero padding):
@@ -37,9 +38,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * whose real plus imaginary part is the sum of both signals of a pair (the bias gradient). The transforms are
  * unnormalised, so the kernel spectra carry the factor 1/P and the correlation for dW̄ is divided by P.
  *
- * <p><b>Channel mixing.</b> Depthwise layers multiply spectra point by point. Dense layers form
- * Y[b,o,f] = Σ_i X[b,i,f]·H[o,i,f], dX[b,i,f] = Σ_o G[b,o,f]·conj(H[o,i,f]) and
- * A[o,i,f] = Σ_b conj(X[b,i,f])·G[b,o,f] point by point, vectorised over the lanes.
+ * <p><b>Channel mixing.</b> Depthwise layers multiply spectra point by point, vectorised over the lanes, and sum
+ * conj(X)·G over the lanes for dW̄. Dense layers form Y[b,o,f] = Σ_i X[b,i,f]·H[o,i,f],
+ * dX[b,i,f] = Σ_o G[b,o,f]·conj(H[o,i,f]) and A[o,i,f] = Σ_b conj(X[b,i,f])·G[b,o,f] as batched real matrix
+ * products over all frequencies on ND4J's GEMM: the spectra are laid out as (frequency, [re of every channel | im
+ * of every channel], pair), the kernels as {@code [[Hr, −Hi], [Hi, Hr]]} per frequency.
  *
  * <p>Cost: O(B·C·P log P) for the transforms plus the mixing; independent of |K||D| and of S beyond P.
  */

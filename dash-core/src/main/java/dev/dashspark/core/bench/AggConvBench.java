@@ -27,7 +27,7 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 /**
- * The DASH speed test (ALGORITHM.md §4) on the ResNet1D search backbone: one full SGD step (forward, backward,
+ * The DASH speed test (the reference's speed.py; BENCHMARKS.md) on the ResNet1D search backbone: one full SGD step (forward, backward,
  * update) per method and search-space point, on random inputs of shape (batch, 1, len).
  *
  * <pre>

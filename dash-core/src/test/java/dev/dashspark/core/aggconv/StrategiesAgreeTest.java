@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import static dev.dashspark.core.aggconv.Tolerance.assertClose;
 
 /**
- * ALGORITHM.md §6.3: mixed results, mixed weights and FFT compute the same function. For random c on the simplex,
+ * Mixed results, mixed weights and FFT compute the same function. For random c on the simplex,
  * random weights and a bias, the three strategies give the same y, dx, every dW_i, dc, dα and dbias, and all of them
  * equal Σ_i c_i·conv_i computed by the loops of {@link DirectReference}.
  */
