@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -97,6 +98,16 @@ public final class AggConvBench {
         Throughput hw = Throughput.measure();
         LOG.info("threads {}; FFT backend {}; measured throughput: FFT {} GFLOP/s (complex, 5n·log2 n)",
                 Parallel.threads(), FftBackend.defaultBackend().id(), String.format("%.2f", hw.fftGflops()));
+        for (String id : new String[]{"java", "jtransforms"}) {
+            FftBackend backend = FftBackend.named(id);
+            StringBuilder line = new StringBuilder();
+            for (int n : new int[]{1024, 1536, 2048}) {
+                if (backend.fastLength(n) == n) {
+                    line.append(String.format(" %d: %.2f", n, Throughput.perCore(backend, n)));
+                }
+            }
+            LOG.info("FFT per core, {} backend (one thread's CPU time, 64 signals, GFLOP/s):{}", id, line);
+        }
         out.println(HEADER);
         out.flush();
         for (int i : o.points()) {
@@ -212,6 +223,48 @@ public final class AggConvBench {
             WorkCounter.reset();
             cached = new Throughput(fft);
             return cached;
+        }
+
+        /**
+         * GFLOP/s of one thread, by its CPU time (so a busy machine matters less), for 64 signals of length n,
+         * forward and inverse, best of five rounds after 25 of warm-up.
+         */
+        static double perCore(FftBackend backend, int n) {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            LaneFft plan = backend.plan(1, n);
+            Lanes x = Lanes.allocate(n, 64);
+            double flops = 2 * 64 * 5.0 * n * (Math.log(n) / Math.log(2));
+            int pairs = Math.max(1, (int) (2e8 / flops));
+            double best = 0;
+            for (int round = 0; round < 30; round++) {
+                for (int p = 0; p < n; p++) {
+                    java.util.Arrays.fill(x.re(p), (p * 7 % 13) - 6);
+                    java.util.Arrays.fill(x.im(p), (p * 5 % 11) - 5);
+                }
+                long t0 = threads.getCurrentThreadCpuTime();
+                for (int k = 0; k < pairs; k++) {
+                    plan.forward(x);
+                    plan.inverse(x);
+                    scale(x, 1.0 / n);
+                }
+                long t1 = threads.getCurrentThreadCpuTime();
+                if (round >= 25) {
+                    best = Math.max(best, pairs * flops / (t1 - t0));
+                }
+            }
+            WorkCounter.reset();
+            return best;
+        }
+
+        private static void scale(Lanes x, double s) {
+            for (int p = 0; p < x.points(); p++) {
+                double[] re = x.re(p);
+                double[] im = x.im(p);
+                for (int l = 0; l < x.lanes(); l++) {
+                    re[l] *= s;
+                    im[l] *= s;
+                }
+            }
         }
     }
 }

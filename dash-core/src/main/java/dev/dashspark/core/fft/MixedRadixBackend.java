@@ -11,10 +11,11 @@ public final class MixedRadixBackend implements FftBackend {
     static final MixedRadixBackend INSTANCE = new MixedRadixBackend();
 
     /**
-     * Cost of one radix-3 pass relative to a radix-2 pass, per point (measured with {@code AggConvBench}'s FFT
-     * throughput on the 2-core machine of BENCHMARKS.md; docs/fft.md).
+     * Cost of one radix-3 pass relative to a radix-2 pass, per point: 3–4.4 in the per-core throughput lines of
+     * {@code bench aggconv} on the 2-core machine of BENCHMARKS.md (1536 = 3·2⁹ points took 3.6–3.7 µs per signal,
+     * 1024 points 1.8–1.9, 2048 points 4.2); docs/fft.md.
      */
-    static final double RADIX3_COST = 3.0;
+    static final double RADIX3_COST = 3.5;
 
     private final Map<Long, LaneFft> plans = new ConcurrentHashMap<>();
 
