@@ -193,10 +193,10 @@ final class FftStrategy implements AggConvStrategy {
             Parallel.forRange(g.blocks() * g.cin(), job -> {
                 int ch = job % g.cin();
                 int blk = job / g.cin();
-                Lanes xb = inputs != null ? inputs.blocks[job] : LaneBlocks.scratch(points, 0);
+                Lanes xb = inputs != null ? inputs.blocks[job] : LaneBlocks.scratch(points, 0, g.lanes());
                 LaneBlocks.load(xs, g.cin(), ch, blk, g, g.input(), xb);
                 plan.forward(xb);
-                Lanes yb = LaneBlocks.scratch(points, 1);
+                Lanes yb = LaneBlocks.scratch(points, 1, g.lanes());
                 LaneBlocks.multiply(xb, kernels, ch, yb);
                 plan.inverse(yb);
                 LaneBlocks.store(yb, y, g.cout(), ch, blk, g, g.output(), bias == null ? 0.0 : bias[ch]);
@@ -241,7 +241,7 @@ final class FftStrategy implements AggConvStrategy {
             Parallel.forRange(jobs, job -> {
                 int ch = job % g.cin();
                 int blk = job / g.cin();
-                Lanes gb = LaneBlocks.scratch(points, 0);
+                Lanes gb = LaneBlocks.scratch(points, 0, g.lanes());
                 LaneBlocks.load(dy, g.cout(), ch, blk, g, g.output(), gb);
                 plan.forward(gb);
                 dcTerms[job] = LaneBlocks.dcSum(gb);
@@ -323,7 +323,7 @@ final class FftStrategy implements AggConvStrategy {
         Parallel.forRange(g.blocks() * channels, job -> {
             int blk = job / channels;
             int ch = job % channels;
-            Lanes b = LaneBlocks.scratch(g.points(), 0);
+            Lanes b = LaneBlocks.scratch(g.points(), 0, g.lanes());
             LaneBlocks.load(src, channels, ch, blk, g, grid, b);
             plan.forward(b);
             if (dcTerms != null) {
@@ -344,7 +344,7 @@ final class FftStrategy implements AggConvStrategy {
         Parallel.forRange(g.blocks() * channels, job -> {
             int blk = job / channels;
             int ch = job % channels;
-            Lanes b = LaneBlocks.scratch(g.points(), 0);
+            Lanes b = LaneBlocks.scratch(g.points(), 0, g.lanes());
             LaneBlocks.fromProduct(src, channels, ch, blk, g, b);
             plan.inverse(b);
             LaneBlocks.store(b, dst, channels, ch, blk, g, grid, bias == null ? 0.0 : bias[ch]);

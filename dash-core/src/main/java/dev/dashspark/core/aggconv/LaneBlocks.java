@@ -279,10 +279,19 @@ final class LaneBlocks {
         return s;
     }
 
-    /** This thread's scratch block {@code slot} of {@code points} points, with {@link FftStrategy#MAX_LANES} lanes. */
-    static Lanes scratch(int points, int slot) {
-        return SCRATCH.get().computeIfAbsent(((long) points << 8) | slot,
-                k -> Lanes.allocate(points, FftStrategy.MAX_LANES));
+    /**
+     * This thread's scratch block {@code slot} of {@code points} points with room for at least {@code lanes} lanes
+     * (a block grows to the most lanes it has been asked for, so a small batch never holds a 64-lane block).
+     */
+    static Lanes scratch(int points, int slot, int lanes) {
+        Map<Long, Lanes> mine = SCRATCH.get();
+        long key = ((long) points << 8) | slot;
+        Lanes b = mine.get(key);
+        if (b == null || b.capacity() < lanes) {
+            b = Lanes.allocate(points, lanes);
+            mine.put(key, b);
+        }
+        return b;
     }
 
     private static final ThreadLocal<Map<Long, Lanes>> SCRATCH = ThreadLocal.withInitial(HashMap::new);

@@ -37,27 +37,32 @@ public final class MixedRadixBackend implements FftBackend {
         return plans.computeIfAbsent(((long) rows << 32) | cols, k -> new MixedRadixFft(rows, cols));
     }
 
-    /** The cheapest 2^a·3^b ≥ n by the cost model n·(a + {@link #RADIX3_COST}·b). */
+    /** The cheapest 2^a·3^b ≥ n by {@link #cost}. */
     @Override
     public int fastLength(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("length must be ≥ 1, got " + n);
         }
         int best = 0;
-        double bestCost = Double.POSITIVE_INFINITY;
-        for (long p3 = 1, b = 0; p3 < 2L * n; p3 *= 3, b++) {
+        for (long p3 = 1; p3 < 2L * n; p3 *= 3) {
             long m = p3;
-            int a = 0;
             while (m < n) {
                 m *= 2;
-                a++;
             }
-            double cost = m * (a + RADIX3_COST * b);
-            if (m <= Integer.MAX_VALUE && cost < bestCost) {
+            if (m <= Integer.MAX_VALUE && (best == 0 || cost((int) m) < cost(best))) {
                 best = (int) m;
-                bestCost = cost;
             }
         }
         return best;
+    }
+
+    /** The cost model of a length m = 2^a·3^b: m·(a + {@link #RADIX3_COST}·b), radix-2 passes per point. */
+    static double cost(int m) {
+        int a = Integer.numberOfTrailingZeros(m);
+        int b = 0;
+        for (int r = m >> a; r > 1; r /= 3) {
+            b++;
+        }
+        return m * (a + RADIX3_COST * b);
     }
 }

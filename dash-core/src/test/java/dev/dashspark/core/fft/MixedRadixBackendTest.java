@@ -10,23 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MixedRadixBackendTest {
     private final MixedRadixBackend backend = MixedRadixBackend.INSTANCE;
 
-    private static double cost(int m) {
-        int a = Integer.numberOfTrailingZeros(m);
-        int b = 0;
-        for (int r = m >> a; r > 1; r /= 3) {
-            b++;
-        }
-        return m * (a + MixedRadixBackend.RADIX3_COST * b);
-    }
-
     @Test
     void fastLengthIsTheCheapestProductOfTwosAndThreesAtLeastN() {
+        assertEquals(1024 * 10, MixedRadixBackend.cost(1024));
+        assertEquals(1536 * (9 + MixedRadixBackend.RADIX3_COST), MixedRadixBackend.cost(1536));
         for (int n = 1; n <= 5000; n++) {
             int m = backend.fastLength(n);
             assertTrue(m >= n && MixedRadixFft.supports(m), n + " → " + m);
             for (int k = n; k < 2 * n + 2; k++) {
                 if (MixedRadixFft.supports(k)) {
-                    assertTrue(cost(m) <= cost(k), n + " → " + m + ", but " + k + " costs less");
+                    assertTrue(MixedRadixBackend.cost(m) <= MixedRadixBackend.cost(k), n + " → " + m + ", but " + k + " costs less");
                 }
             }
         }
