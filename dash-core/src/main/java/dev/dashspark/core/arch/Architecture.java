@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * A found architecture: one {@link LayerChoice} per searchable convolution, in the backbone's layer order
- * (ALGORITHM.md §1.4). Prints as a table, serialises to JSON and back.
+ * (docs/algorithm.md, "Discretization"). Prints as a table, serialises to JSON and back.
  */
 public record Architecture(List<LayerChoice> layers) {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -19,7 +19,7 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import java.util.List;
 
 /**
- * A CNN backbone whose searchable convolutions are named slots (ALGORITHM.md §3): the same builder makes the
+ * A CNN backbone whose searchable convolutions are named slots (docs/algorithm.md, "Backbones"): the same builder makes the
  * backbone itself, the supernet (every slot an AggConv), the discretized network as the search saw it, and the
  * retrain network of a found architecture.
  */
@@ -134,7 +134,7 @@ public interface Backbone {
     /**
      * The convolutions of a found architecture as the search saw them: centred, depthwise where the supernet was,
      * each a single-candidate FFT AggConv without noise. With the same weights this network computes exactly what
-     * the supernet computes when α is one-hot on the same choices (ALGORITHM.md §6.4).
+     * the supernet computes when α is one-hot on the same choices (docs/algorithm.md, "Backbones"; SearchRetrainGeometryTest).
      */
     default ConvFactory searchedConvs(Architecture arch) {
         return slot -> {

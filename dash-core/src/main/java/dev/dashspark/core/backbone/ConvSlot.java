@@ -10,7 +10,7 @@ package dev.dashspark.core.backbone;
  * @param stride        stride
  */
 public record ConvSlot(String name, int inChannels, int outChannels, int defaultKernel, int stride) {
-    /** DASH makes a layer depthwise during search when it maps C channels to C (ALGORITHM.md §2, separable). */
+    /** DASH makes a layer depthwise during search when it maps C channels to C (docs/algorithm.md, "Operator (AggConv)"). */
     public boolean separable() {
         return inChannels == outChannels;
     }

@@ -23,7 +23,7 @@ import java.util.List;
  * convolutions; shortcuts are never replaced.
  *
  * <p>Layout: DL4J's [B, C, L, 1] ({@code InputType.convolutional(L, 1, C)}), because BatchNormalization fails on
- * rank-3 input (DL4J-NOTES.md §3).
+ * rank-3 input in DL4J 1.0.0-M2.1 (its issue #9263).
  */
 public record ResNet1D(int inChannels, int length, int outputs, int mid, HeadSpec head) implements Backbone {
     public static final int[] DEFAULT_KERNELS = {8, 5, 3};

@@ -6,7 +6,6 @@ import dev.dashspark.core.backbone.ResNet1D;
 import dev.dashspark.core.fft.FftBackend;
 import dev.dashspark.core.fft.LaneFft;
 import dev.dashspark.core.fft.Lanes;
-import dev.dashspark.core.util.Flags;
 import dev.dashspark.core.util.Parallel;
 import dev.dashspark.core.util.WorkCounter;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -56,30 +55,8 @@ public final class AggConvBench {
     record Point(int index, SearchSpace space, int length) {
     }
 
-    /** Parsed arguments; errors name the flag and the value. */
-    record Options(String sweep, int[] points, List<Strategy> methods, int steps, int warmup, int batch) {
-        static Options parse(String[] args) {
-            Flags f = Flags.parse(args, List.of("--sweep", "--points", "--methods", "--steps", "--warmup", "--batch"));
-            String sweep = f.string("--sweep", null);
-            if (!"kd".equals(sweep) && !"len".equals(sweep)) {
-                throw new IllegalArgumentException("--sweep: expected kd or len, got " + sweep);
-            }
-            int[] points = Arrays.stream(f.string("--points", "1,2,3,4,5,6,7").split(",")).mapToInt(s -> {
-                try {
-                    int p = Integer.parseInt(s.trim());
-                    if (p >= 1 && p <= 7) {
-                        return p;
-                    }
-                } catch (NumberFormatException ignored) {
-                    // reported below
-                }
-                throw new IllegalArgumentException("--points: '" + s + "' is not an integer in 1..7");
-            }).toArray();
-            List<Strategy> methods = Arrays.stream(f.string("--methods", "fft,mixed-weights,mixed-results").split(","))
-                    .map(String::trim).map(Strategy::parse).toList();
-            return new Options(sweep, points, methods, f.integer("--steps", 3, 1), f.integer("--warmup", 2, 0),
-                    f.integer("--batch", 128, 1));
-        }
+    /** What to time (parsed and checked by the {@code bench aggconv} command). */
+    public record Options(String sweep, int[] points, List<Strategy> methods, int steps, int warmup, int batch) {
     }
 
     static Point point(String sweep, int i) {
@@ -89,11 +66,7 @@ public final class AggConvBench {
         return new Point(i, new SearchSpace(new int[]{3, 5, 7, 9, 11}, new int[]{1, 3, 7, 15, 31}), 1 << (4 + i));
     }
 
-    public static void main(String[] args) {
-        run(Options.parse(args), System.out);
-    }
-
-    static void run(Options o, PrintStream out) {
+    public static void run(Options o, PrintStream out) {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         Throughput hw = Throughput.measure();
         LOG.info("threads {}; FFT backend {}; measured throughput: FFT {} GFLOP/s (complex, 5n·log2 n)",

@@ -7,7 +7,6 @@ import dev.dashspark.core.trial.TrialRunner;
 import dev.dashspark.core.task.SyntheticTasks;
 import dev.dashspark.core.task.TaskConfig;
 import dev.dashspark.core.task.TaskSpec;
-import dev.dashspark.core.util.Flags;
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,13 +30,16 @@ public final class TrialBench {
     private TrialBench() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Flags f = Flags.parse(args, java.util.List.of("--conf", "--task", "--seed", "--hpo"));
-        String conf = f.string("--conf", "conf/synthetic.conf");
-        String task = f.string("--task", "long-lag");
-        long seed = f.integer("--seed", 0L);
-        String hpo = f.string("--hpo", "none");
-        Map<String, TaskSpec> tasks = TaskConfig.load(Path.of(conf));
+    /** What to run (parsed and checked by the {@code bench trial} command). */
+    public record Options(Path conf, String task, long seed, String hpo) {
+    }
+
+    public static void run(Options o) throws Exception {
+        Path conf = o.conf();
+        String task = o.task();
+        long seed = o.seed();
+        String hpo = o.hpo();
+        Map<String, TaskSpec> tasks = TaskConfig.load(conf);
         TaskSpec spec = tasks.get(task);
         if (spec == null) {
             throw new IllegalArgumentException("--task: no task '" + task + "' in " + conf + "; it defines " + tasks.keySet());

@@ -1,48 +1,90 @@
 package dev.dashspark.core.cli;
 
-import dev.dashspark.core.bench.AggConvBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * dash-core's command line: {@code trial ...} and {@code bench aggconv ...}. Invoked by {@code submit/dash}; usage errors exit with 2 and a
- * message naming the bad argument.
+ * The {@code dash} command line, on picocli: one parser for every command of both modules, usage generated from the
+ * declared options, {@code --help} on every command and subcommand (printed on stdout, exit 0), and the exit statuses
+ * of {@link ExitStatus}: a usage error or a {@link ConfigError} exits 2, an {@link ExitStatus.Failure} with its
+ * status, anything else 1. dash-core declares {@code trial} and {@code bench aggconv|trial}; the Spark application
+ * adds its commands to the same tree ({@link #tree()}, then {@link #configure}).
  */
-public final class DashCli {
-    private DashCli() {
+@Command(name = "dash", mixinStandardHelpOptions = true, versionProvider = DashCli.Version.class,
+        description = "DASH (kernel size and dilation per convolution) on ND4J/DL4J.",
+        subcommands = {TrialCommand.class, BenchCommand.class})
+public final class DashCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
-    static final String USAGE = """
-            usage: dash trial --conf FILE --task NAME --method dash|mixed-results|backbone|random [--seed N]
-                              [--hpo reference|lr|none] [--out FILE]
-                   dash bench trial [--conf FILE] [--task NAME] [--seed N] [--hpo GRID]
-                   dash bench aggconv --sweep kd|len [--points 1,2,...] [--methods fft,mixed-weights,mixed-results]
-                                      [--steps N] [--warmup N] [--batch B]
-            """;
+    /** The command tree of dash-core, not yet {@linkplain #configure configured}. */
+    public static CommandLine tree() {
+        return new CommandLine(new DashCli());
+    }
+
+    /**
+     * Exit statuses, error output and the exit-status list in every command's usage; call after the last
+     * subcommand is added (picocli applies these settings to the subcommands present).
+     */
+    public static CommandLine configure(CommandLine cl) {
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (ExitStatus s : ExitStatus.values()) {
+            codes.put(Integer.toString(s.code()), s.meaning());
+        }
+        apply(cl, codes);
+        cl.setExecutionExceptionHandler(DashCli::failed);
+        return cl;
+    }
+
+    private static void apply(CommandLine cl, Map<String, String> codes) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(codes);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            apply(sub, codes);
+        }
+    }
+
+    /** The status of an exception a command threw, with its message on stderr (a stack trace only for status 1). */
+    static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        String name = cl.getCommandSpec().qualifiedName();
+        if (e instanceof ConfigError) {
+            err.println(name + ": " + e.getMessage());
+            err.println("see '" + name + " --help'");
+            err.flush();
+            return ExitStatus.USAGE.code();
+        }
+        if (e instanceof ExitStatus.Failure f) {
+            err.println(name + ": " + f.getMessage());
+            err.flush();
+            return f.status().code();
+        }
+        err.println(name + ": " + e);
+        e.printStackTrace(err);
+        err.flush();
+        return ExitStatus.ERROR.code();
+    }
 
     public static void main(String[] args) {
-        try {
-            if (args.length >= 2 && args[0].equals("bench") && args[1].equals("aggconv")) {
-                AggConvBench.main(Arrays.copyOfRange(args, 2, args.length));
-                return;
-            }
-            if (args.length >= 2 && args[0].equals("bench") && args[1].equals("trial")) {
-                dev.dashspark.core.bench.TrialBench.main(Arrays.copyOfRange(args, 2, args.length));
-                return;
-            }
-            if (args.length >= 1 && args[0].equals("trial")) {
-                System.exit(TrialCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
-            }
-            throw new IllegalArgumentException(args.length == 0 ? "missing command"
-                    : "unknown command '" + String.join(" ", Arrays.copyOf(args, Math.min(2, args.length))) + "'");
-        } catch (IllegalArgumentException e) {
-            System.err.println("dash: " + e.getMessage());
-            System.err.print(USAGE);
-            System.exit(2);
-        } catch (Exception e) {
-            System.err.println("dash: " + e);
-            e.printStackTrace(System.err);
-            System.exit(1);
+        System.exit(configure(tree()).execute(args));
+    }
+
+    /** {@code --version}: the implementation version of the jar, when packaged. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = DashCli.class.getPackage().getImplementationVersion();
+            return new String[] {"dash " + (v == null ? "(development build)" : v)};
         }
     }
 }

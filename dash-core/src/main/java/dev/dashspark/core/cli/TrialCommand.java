@@ -10,47 +10,73 @@ import dev.dashspark.core.task.TaskConfig;
 import dev.dashspark.core.task.TaskData;
 import dev.dashspark.core.task.TaskDataReader;
 import dev.dashspark.core.task.TaskSpec;
-import dev.dashspark.core.util.Flags;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
- * {@code trial --conf FILE --task NAME --method dash|mixed-results|backbone|random --seed N [--hpo reference|lr|none]
- * [--out FILE]}: one trial on this machine, with a progress line on stderr; prints the found architecture and the
+ * {@code trial}: one trial on this machine, with a progress line on stderr; prints the found architecture and the
  * test metric, and writes the JSON result ({@code --out}, default {@code trial-<task>-<method>-<seed>.json}).
+ * Exit status 0 when the trial is OK, 3 when it diverged.
  */
-final class TrialCommand {
-    private TrialCommand() {
-    }
+@Command(name = "trial", mixinStandardHelpOptions = true,
+        description = "One DASH trial on this machine: search, discretization, HPO, retraining, test metric; JSON result.")
+final class TrialCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        Flags f = Flags.parse(args, java.util.List.of("--conf", "--task", "--method", "--seed", "--hpo", "--out"));
-        String conf = f.required("--conf");
-        String task = f.required("--task");
-        String method = f.required("--method");
-        long s = f.integer("--seed", 0L);
-        String hpo = f.string("--hpo", null);
-        String outFile = f.string("--out", null);
-        Method m = Method.parse(method);
-        Path confPath = Path.of(conf);
-        if (!Files.isReadable(confPath)) {
-            throw new IllegalArgumentException("--conf: cannot read '" + conf + "'");
+    @Option(names = "--conf", required = true, paramLabel = "FILE", description = "the task definitions (properties)")
+    Path conf;
+
+    @Option(names = "--task", required = true, paramLabel = "NAME", description = "a task defined in --conf")
+    String task;
+
+    @Option(names = "--method", required = true, paramLabel = "METHOD", converter = Converters.MethodConverter.class,
+            description = "dash, mixed-results, backbone or random")
+    Method method;
+
+    @Option(names = "--seed", defaultValue = "0", description = "the trial seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--hpo", paramLabel = "GRID", converter = Converters.HpoGridConverter.class,
+            description = "reference, reference-small, lr or none (default: the task's own hpo-grid)")
+    HpoGrid hpo;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "the JSON result (default: trial-<task>-<method>-<seed>.json)")
+    Path outFile;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!Files.isReadable(conf)) {
+            throw new ConfigError("--conf: cannot read '" + conf + "'");
         }
-        Map<String, TaskSpec> tasks = TaskConfig.load(confPath);
+        Map<String, TaskSpec> tasks;
+        try {
+            tasks = TaskConfig.load(conf);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("--conf: " + e.getMessage(), e);
+        }
         TaskSpec spec = tasks.get(task);
         if (spec == null) {
-            throw new IllegalArgumentException("--task: no task '" + task + "' in " + conf + "; it defines " + tasks.keySet());
+            throw new ConfigError("--task: no task '" + task + "' in " + conf + "; it defines " + tasks.keySet());
         }
-        TrialRunner.Options options = new TrialRunner.Options(hpo == null ? null : HpoGrid.parse(hpo),
-                TrialRunner.Options.DEFAULT.validationFraction());
+        Method m = method;
+        long s = seed;
+        TrialRunner.Options options = new TrialRunner.Options(hpo, TrialRunner.Options.DEFAULT.validationFraction());
         TaskData data = spec.synthetic() != null ? SyntheticTasks.generate(spec, s) : TaskDataReader.load(spec);
-        TrialResult r = new TrialRunner(spec, m, s, options, bar(err)).run(data);
-        err.println();
+        TrialResult r = new TrialRunner(spec, m, s, options, bar(System.err)).run(data);
+        System.err.println();
         if (r.architecture() != null) {
             out.print(r.architecture().table());
         }
@@ -59,10 +85,11 @@ final class TrialCommand {
                         r.error(), r.hyperparams()) : ": " + r.message());
         out.printf("time: search %.1f s, hpo %.1f s, retrain %.1f s, total %.1f s%n", r.searchSeconds(), r.hpoSeconds(),
                 r.retrainSeconds(), r.totalSeconds());
-        Path dest = Path.of(outFile != null ? outFile : "trial-" + spec.name() + "-" + m.id() + "-" + s + ".json");
+        Path dest = outFile != null ? outFile : Path.of("trial-" + spec.name() + "-" + m.id() + "-" + s + ".json");
         Files.writeString(dest, r.toJson() + "\n", StandardCharsets.UTF_8);
         out.println("result: " + dest.toAbsolutePath());
-        return r.ok() ? 0 : 3;
+        out.flush();
+        return r.ok() ? ExitStatus.OK.code() : ExitStatus.TRIALS_NOT_OK.code();
     }
 
     /** A one-line progress bar: stage, detail, epoch, bar, loss, ETA. */

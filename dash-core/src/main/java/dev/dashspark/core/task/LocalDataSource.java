@@ -1,5 +1,7 @@
 package dev.dashspark.core.task;
 
+import dev.dashspark.core.io.RandomAccessInput;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +24,18 @@ public record LocalDataSource(Path root) implements DataSource {
     @Override
     public InputStream open(String name) throws IOException {
         return new BufferedInputStream(Files.newInputStream(resolve(name)), 1 << 16);
+    }
+
+    @Override
+    public RandomAccessInput openRandom(String name) throws IOException {
+        Path p = resolve(name);
+        try {
+            return RandomAccessInput.of(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            java.io.FileNotFoundException f = new java.io.FileNotFoundException(p + " does not exist");
+            f.initCause(e);
+            throw f;
+        }
     }
 
     @Override

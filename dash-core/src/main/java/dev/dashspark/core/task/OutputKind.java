@@ -3,7 +3,7 @@ package dev.dashspark.core.task;
 import java.util.Arrays;
 
 /**
- * What a task predicts, which fixes the label shape (ALGORITHM.md §3):
+ * What a task predicts, which fixes the label shape (docs/algorithm.md, "Tasks"):
  * <ul>
  *   <li>{@link #CLASSES}: one class per sample; labels one-hot (B, numOutputs); loss {@code ce}.</li>
  *   <li>{@link #MULTI_LABEL}: independent binary labels per sample; labels (B, numOutputs) of 0/1; loss {@code bce}.</li>

@@ -32,10 +32,13 @@ import java.util.TreeSet;
  *       invariant under every sign pattern; and negating x on alternate blocks of τ samples,
  *       {@code x[t]·(−1)^⌊t/τ⌋}, maps S to −S and class 0 to class 1 exactly. Hence every window of ≤ τ samples
  *       has the same distribution in both classes, while S itself needs x[t] and x[t + τ] together.</li>
- *   <li><b>{@code motifs}</b> (1D, 1 channel, length {@code length} = 128 ≥ 7; 4 labels, multi-label; 512/128/256).
- *       Parameters {@code noise} σ = 0.3, {@code amplitude} = 1, {@code probability} = 0.5. x ~ N(0, σ²); label j
- *       is 1 with the given probability, and then {@code amplitude·MOTIF_j} is added at a uniform position;
- *       {@link #motifs()} lists the four fixed motifs (lengths 7, 6, 7, 5).</li>
+ *   <li><b>{@code motifs}</b> (1D, 1 channel, length {@code length} = 128 ≥ the longest stretched motif; 4 labels,
+ *       multi-label; 512/128/256). Parameters {@code noise} σ = 0.3, {@code amplitude} = 1, {@code probability} =
+ *       0.5, {@code stretch} = 1. x ~ N(0, σ²); label j is 1 with the given probability, and then
+ *       {@code amplitude·MOTIF_j} is added at a uniform position, its m-th value at offset m·stretch (zeros between:
+ *       the motif dilated by {@code stretch}); {@link #motifs()} lists the four fixed motifs (lengths 7, 6, 7, 5).
+ *       <i>The known answer</i> with stretch s &gt; 1: a convolution with dilation s and a kernel as long as the motif
+ *       matches a motif in one layer.</li>
  *   <li><b>{@code texture}</b> (2D, 1 channel, {@code height} × {@code width} = 16 × 16, each ≥ 4; 3 classes;
  *       192/48/96). Parameter {@code noise} σ = 0.5. With a period P ~ U[3, 6) and phases φ, ψ ~ U[0, 2π):
  *       class 0 horizontal stripes sin(2πi/P + φ) (constant along each row i), class 1 vertical stripes
@@ -281,11 +284,13 @@ public final class SyntheticTasks {
         return sum;
     }
 
-    private record Motifs(int length, double noise, double amplitude, double probability) implements Sampler {
+    private record Motifs(int length, double noise, double amplitude, double probability, int stretch)
+            implements Sampler {
         static Motifs of(Params p) {
-            int maxLen = Arrays.stream(MOTIFS).mapToInt(m -> m.length).max().orElseThrow();
+            int stretch = p.integer("stretch", 1, 1, 1 << 10);
+            int maxLen = (Arrays.stream(MOTIFS).mapToInt(m -> m.length).max().orElseThrow() - 1) * stretch + 1;
             return new Motifs(p.integer("length", 128, maxLen, 1 << 20), p.real("noise", 0.3, 0, 1e3),
-                    p.real("amplitude", 1.0, 0, 1e3), p.real("probability", 0.5, 0, 1));
+                    p.real("amplitude", 1.0, 0, 1e3), p.real("probability", 0.5, 0, 1), stretch);
         }
 
         @Override
@@ -302,9 +307,9 @@ public final class SyntheticTasks {
                     if (rng.nextDouble() < probability) {
                         y[i * k + j] = 1f;
                         double[] m = MOTIFS[j];
-                        int pos = rng.nextInt(length - m.length + 1);
+                        int pos = rng.nextInt(length - (m.length - 1) * stretch);
                         for (int t = 0; t < m.length; t++) {
-                            s[pos + t] += amplitude * m[t];
+                            s[pos + t * stretch] += amplitude * m[t];
                         }
                     }
                 }
@@ -449,7 +454,7 @@ public final class SyntheticTasks {
             Set<String> known = new TreeSet<>(COUNTS);
             known.addAll(switch (name) {
                 case "long-lag" -> List.of("length", "lag", "pairs", "amplitude");
-                case "motifs" -> List.of("length", "noise", "amplitude", "probability");
+                case "motifs" -> List.of("length", "noise", "amplitude", "probability", "stretch");
                 case "texture" -> List.of("height", "width", "noise");
                 case "spacing" -> List.of("length", "spacing", "triplets", "amplitude", "noise", "decoy");
                 default -> List.of("size", "smooth", "low", "high");

@@ -1,9 +1,15 @@
 package dev.dashspark.core.task;
 
+import dev.dashspark.core.io.DataFileException;
+import dev.dashspark.core.io.NpyDtype;
+import dev.dashspark.core.io.NpyHeader;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -17,7 +23,7 @@ import java.util.SplittableRandom;
  * <p>The constructor checks what holds for every task: train and test present, validation arrays both present or
  * both absent, each split non-empty, x of rank ≥ 2, the first dimensions of x and y agree within each split, and
  * train and validation have the same per-sample shapes (test may only differ in the spatial size of a dense task,
- * like PSICOV's full-size test maps). The project never selects anything on test (ALGORITHM.md §1.6): when a file
+ * like PSICOV's full-size test maps). The project never selects anything on the test split: when a file
  * has no validation split, {@link #withValidationSplit(double, long)} holds one out of train.
  *
  * @param xTrain training inputs
@@ -104,14 +110,39 @@ public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray
     }
 
     /**
-     * Holds {@code round(fraction·n)} training samples out as the validation split: a uniformly shuffled subset drawn
-     * with {@code new SplittableRandom(seed)} (Fisher–Yates), so the same seed gives the same split. Both the new
-     * train and validation splits keep the original sample order; test is untouched.
+     * Which training samples a validation hold-out of {@code fraction} takes, without copying anything: both index
+     * lists sorted ascending, together a partition of {@code 0 .. trainSize()-1}. For code that gathers its
+     * minibatches by index from the shared (cached) arrays; {@link #withValidationSplit} copies the rows instead.
+     *
+     * @param train the samples left for training
+     * @param val   the samples held out for validation
+     */
+    public record Holdout(int[] train, int[] val) {
+        public Holdout {
+            train = train.clone();
+            val = val.clone();
+        }
+
+        @Override
+        public int[] train() {
+            return train.clone();
+        }
+
+        @Override
+        public int[] val() {
+            return val.clone();
+        }
+    }
+
+    /**
+     * The samples {@link #withValidationSplit} holds out: {@code round(fraction·n)} of the n training samples, a
+     * uniformly shuffled subset drawn with {@code new SplittableRandom(seed)} (Fisher–Yates), so the same seed gives
+     * the same split.
      *
      * @throws IllegalStateException    if a validation split is already present
      * @throws IllegalArgumentException if {@code fraction} is not in (0, 1) or leaves either split empty
      */
-    public TaskData withValidationSplit(double fraction, long seed) {
+    public Holdout holdout(double fraction, long seed) {
         if (hasValidation()) {
             throw new IllegalStateException("withValidationSplit: a validation split of " + valSize()
                     + " samples is already present");
@@ -140,6 +171,20 @@ public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray
         int[] train = Arrays.copyOfRange(perm, nVal, n);
         Arrays.sort(val);
         Arrays.sort(train);
+        return new Holdout(train, val);
+    }
+
+    /**
+     * Holds the samples of {@link #holdout(double, long)} out as the validation split, copying them: new train and
+     * validation arrays in the original sample order (one copy of the training data in all); test is untouched.
+     *
+     * @throws IllegalStateException    if a validation split is already present
+     * @throws IllegalArgumentException if {@code fraction} is not in (0, 1) or leaves either split empty
+     */
+    public TaskData withValidationSplit(double fraction, long seed) {
+        Holdout h = holdout(fraction, seed);
+        int[] train = h.train;
+        int[] val = h.val;
         return new TaskData(rows(xTrain, train), rows(yTrain, train), rows(xTrain, val), rows(yTrain, val), xTest,
                 yTest);
     }
@@ -148,59 +193,34 @@ public record TaskData(INDArray xTrain, INDArray yTrain, INDArray xVal, INDArray
     static INDArray rows(INDArray a, int[] idx) {
         long[] shape = a.shape().clone();
         long per = a.length() / shape[0];
-        INDArray flat = a.dup('c').reshape('c', shape[0], per);
+        INDArray flat = (a.ordering() == 'c' && !a.isView() ? a : a.dup('c')).reshape('c', shape[0], per);
         INDArray picked = Nd4j.pullRows(flat, 1, idx);
         shape[0] = idx.length;
         return picked.reshape('c', shape);
     }
 
     /**
-     * Checks the shapes against the task: x (B, C, spatial...) with the declared C and spatial shape (test may differ
-     * in its spatial size for dense tasks only), and y as documented on this record. Label values are the reader's
-     * business ({@link TaskDataReader}).
+     * Checks the shapes against the task, by the rules a task file's headers are checked by ({@link TaskLayout}):
+     * x (B, C, spatial...) with the declared C and spatial shape (test may differ in its spatial size for dense tasks
+     * only), and y as documented on this record. Label values are the reader's business ({@link TaskDataReader}).
      *
      * @return this, for chaining
      * @throws IllegalArgumentException naming the task, the array, its shape and the expected one
      */
     public TaskData checkAgainst(TaskSpec spec) {
-        checkSplit(spec, "train", xTrain, yTrain, true);
-        if (hasValidation()) {
-            checkSplit(spec, "val", xVal, yVal, true);
-        }
-        checkSplit(spec, "test", xTest, yTest, spec.outputKind() != OutputKind.DENSE);
-        return this;
-    }
-
-    private static void checkSplit(TaskSpec spec, String split, INDArray x, INDArray y, boolean exactSpatial) {
-        String at = "task '" + spec.name() + "': ";
-        long b = x.size(0);
-        long[] expected = spec.inputShapeFor(b);
-        long[] xs = x.shape();
-        boolean ok = xs.length == expected.length && xs[1] == expected[1]
-                && (!exactSpatial || Arrays.equals(xs, expected));
-        if (!ok) {
-            throw new IllegalArgumentException(at + "x_" + split + ": shape " + Arrays.toString(xs) + ", expected "
-                    + pretty(expected) + (exactSpatial ? "" : " (any spatial size)"));
-        }
-        long[] ye = switch (spec.outputKind()) {
-            case CLASSES, MULTI_LABEL -> new long[]{b, spec.numOutputs()};
-            case DENSE -> {
-                long[] s = xs.clone();
-                s[1] = spec.numOutputs();
-                yield s;
+        Map<String, NpyHeader> headers = new LinkedHashMap<>();
+        String[] names = {"x_train", "y_train", "x_val", "y_val", "x_test", "y_test"};
+        INDArray[] arrays = {xTrain, yTrain, xVal, yVal, xTest, yTest};
+        for (int i = 0; i < names.length; i++) {
+            if (arrays[i] != null) {
+                headers.put(names[i], NpyHeader.of(NpyDtype.FLOAT32, ByteOrder.LITTLE_ENDIAN, false, arrays[i].shape()));
             }
-        };
-        if (!Arrays.equals(y.shape(), ye)) {
-            throw new IllegalArgumentException(at + "y_" + split + ": shape " + Arrays.toString(y.shape())
-                    + ", expected " + pretty(ye) + " for output " + spec.outputKind().configName());
         }
-    }
-
-    private static String pretty(long[] shape) {
-        StringBuilder s = new StringBuilder("[B");
-        for (int i = 1; i < shape.length; i++) {
-            s.append(", ").append(shape[i]);
+        try {
+            TaskLayout.check(spec, headers, null, a -> null);
+        } catch (DataFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return s.append(']').toString();
+        return this;
     }
 }

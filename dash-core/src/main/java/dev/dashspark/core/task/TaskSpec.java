@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * One task of the benchmark (ALGORITHM.md §3): input and output shapes, loss, metric, backbone, the DASH search
+ * One task of the benchmark (docs/algorithm.md, "Tasks"): input and output shapes, loss, metric, backbone, the DASH search
  * space K × D, batch size, epoch budgets, the α-gradient scale, and where its data come from.
  *
  * <p>Shapes: inputs are (B, inputChannels, L) when {@code dims = 1} and (B, inputChannels, H, W) when
@@ -67,7 +67,7 @@ public record TaskSpec(String name, int dims, int inputChannels, int[] inputShap
                        double posWeight, HpoGrid hpoGrid, TargetNormalization targetNormalization, String dataPath,
                        String synthetic, Map<String, String> syntheticParams) {
 
-    /** The default α-gradient scale (ALGORITHM.md §1.2). */
+    /** The default α-gradient scale (docs/algorithm.md, "Search"). */
     public static final double DEFAULT_GRAD_SCALE = 100.0;
 
     /** Keys understood by {@link #fromProperties}; {@code synthetic.<param>} keys come on top. */

@@ -30,10 +30,12 @@ public final class Training {
      * Runs epoch {@code epoch} (0-based) of a stage: {@code int(fraction·n) + 1} shuffled minibatches of
      * {@code batch} rows of (x, y) (all n when fraction ≥ 1), one {@link TrainLoop#step} each. Returns the mean loss.
      *
+     * @param index the rows of x and y that make up the training set (n = its length), or null for all of them: a
+     *              validation split held out of train needs no copy of the rest
      * @param stage the stage's name, for the {@link Diverged} message
      * @throws Diverged when a minibatch loss is NaN or infinite
      */
-    public static double epoch(ComputationGraph net, INDArray x, INDArray y, int batch, double fraction,
+    public static double epoch(ComputationGraph net, INDArray x, INDArray y, int[] index, int batch, double fraction,
                                TrainLoop.StepOptions o, int epoch, long stageSeed, String stage) {
         long seed = epochSeed(stageSeed, epoch);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -46,7 +48,12 @@ public final class Training {
         net.getConfiguration().setEpochCount(epoch);
         double sum = 0;
         int n = 0;
-        for (int[] idx : TrainLoop.batches(x.size(0), batch, fraction, rng)) {
+        for (int[] idx : TrainLoop.batches(index == null ? x.size(0) : index.length, batch, fraction, rng)) {
+            if (index != null) {
+                for (int i = 0; i < idx.length; i++) {
+                    idx[i] = index[idx[i]];
+                }
+            }
             double loss = TrainLoop.step(net, TrainLoop.rows(x, idx), TrainLoop.rows(y, idx), o, epoch);
             if (!Double.isFinite(loss)) {
                 throw new Diverged(stage, epoch + 1, loss);

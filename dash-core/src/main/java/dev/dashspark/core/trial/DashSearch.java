@@ -110,7 +110,8 @@ public record DashSearch(Strategy strategy) implements Searcher {
         int every = ctx.checkpoints().interval(epochs);
         long t0 = System.nanoTime();
         for (int e = start; e < epochs; e++) {
-            double loss = Training.epoch(net, ctx.train().x(), ctx.train().y(), ctx.spec().batchSize(), FRACTION, step,
+            double loss = Training.epoch(net, ctx.train().x(), ctx.train().y(), ctx.train().index(),
+                    ctx.spec().batchSize(), FRACTION, step,
                     e, stageSeed, STAGE);
             TrialRunner.report(ctx.progress(), STAGE, strategy.id(), e, start, epochs, loss, t0);
             if ((e + 1) % every == 0 && e + 1 < epochs) {

@@ -110,7 +110,8 @@ final class Hpo {
                 long t0 = System.nanoTime();
                 long stageSeed = seed + 0x9E3779B97F4A7C15L * (grid.indexOf(h) + 1);
                 for (int e = 0; e < epochs; e++) {
-                    double loss = Training.epoch(net, ctx.train().x(), ctx.train().y(), ctx.spec().batchSize(), fraction,
+                    double loss = Training.epoch(net, ctx.train().x(), ctx.train().y(), ctx.train().index(),
+                    ctx.spec().batchSize(), fraction,
                             TrainLoop.StepOptions.PLAIN, e, stageSeed, STAGE);
                     TrialRunner.report(ctx.progress(), STAGE, h.toString(), e, 0, epochs, loss, t0);
                 }

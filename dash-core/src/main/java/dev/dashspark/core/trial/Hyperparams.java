@@ -3,7 +3,7 @@ package dev.dashspark.core.trial;
 import java.util.Map;
 
 /**
- * One retraining configuration of the hyperparameter search (ALGORITHM.md §1.5).
+ * One retraining configuration of the hyperparameter search (docs/algorithm.md, "Hyperparameter search").
  *
  * @param lr          learning rate (SGD, Nesterov when momentum ≠ 0)
  * @param dropout     dropout probability after each searchable convolution

@@ -51,7 +51,8 @@ final class Retrainer {
         int every = ctx.checkpoints().interval(epochs);
         long t0 = System.nanoTime();
         for (int e = start; e < epochs; e++) {
-            double loss = Training.epoch(net, ctx.train().x(), ctx.train().y(), ctx.spec().batchSize(), 1.0,
+            double loss = Training.epoch(net, ctx.train().x(), ctx.train().y(), ctx.train().index(),
+                    ctx.spec().batchSize(), 1.0,
                     TrainLoop.StepOptions.PLAIN, e, seed, STAGE);
             double err = ctx.metric().error(ctx.evaluate(net, ctx.val(), STAGE, "validation"));
             if (err <= bestVal) {

@@ -22,10 +22,20 @@ import java.util.function.UnaryOperator;
 public record TrialContext(TaskSpec spec, TrialRunner.Options options, Metric metric, Progress progress,
                     CheckpointPolicy checkpoints, Split train, Split val, Split test, INDArray[] decoder) {
 
-    /** One split as the networks see it: 1D inputs as [N, C, L, 1], dense labels flattened to (N, n). */
-    public record Split(INDArray x, INDArray y) {
+    /**
+     * One split as the networks see it: 1D inputs as [N, C, L, 1], dense labels flattened to (N, n).
+     *
+     * @param index the rows of x and y in the split, or null for all of them (train with a validation split held out
+     *              of it keeps the task's arrays and lists its rows)
+     */
+    public record Split(INDArray x, INDArray y, int[] index) {
         long size() {
-            return x.size(0);
+            return index == null ? x.size(0) : index.length;
+        }
+
+        /** The split's labels as one array (a copy when it is a subset). */
+        INDArray labels() {
+            return index == null ? y : TrainLoop.rows(y, index);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.dashspark.core.task.TaskData;
 import dev.dashspark.core.task.TaskSpec;
 import dev.dashspark.core.train.Diverged;
 import dev.dashspark.core.train.LrSchedules;
+import dev.dashspark.core.train.TrainLoop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -90,7 +91,7 @@ public final class TrialRunner {
     }
 
     /** The data as the networks see them: FLOAT, 1D inputs as [N, C, L, 1], dense labels flattened to (N, n). */
-    private TrialContext.Split split(INDArray x, INDArray y) {
+    private TrialContext.Split split(INDArray x, INDArray y, int[] index) {
         INDArray xf = x.castTo(DataType.FLOAT);
         if (spec.dims() == 1 && xf.rank() == 3) {
             xf = xf.reshape('c', xf.size(0), xf.size(1), xf.size(2), 1);
@@ -99,7 +100,7 @@ public final class TrialRunner {
         if (spec.outputKind() == OutputKind.DENSE) {
             yf = yf.reshape('c', yf.size(0), yf.length() / yf.size(0));
         }
-        return new TrialContext.Split(xf, yf);
+        return new TrialContext.Split(xf, yf, index);
     }
 
     /** Per-position (σ + 1e-5, μ) of the training targets, the reference's UnitGaussianNormalizer. */
@@ -110,12 +111,25 @@ public final class TrialRunner {
         return new INDArray[]{std.addi(1e-5).castTo(DataType.FLOAT), mean.castTo(DataType.FLOAT)};
     }
 
-    /** The trial's shared context over task data whose validation split is fixed. */
-    private TrialContext context(TaskData d) {
-        TrialContext.Split train = split(d.xTrain(), d.yTrain());
-        INDArray[] decoder = spec.targetNormalization() == TargetNormalization.PER_POSITION ? decoder(train.y()) : null;
-        return new TrialContext(spec, options, metric, progress, checkpoints, train, split(d.xVal(), d.yVal()),
-                split(d.xTest(), d.yTest()), decoder);
+    /**
+     * The trial's shared context: the task's own validation split, or one held out of train with {@code splitSeed}
+     * (its rows copied; the training rows only listed, so that the task's arrays are not copied).
+     */
+    private TrialContext context(TaskData d, long splitSeed) {
+        TrialContext.Split train;
+        TrialContext.Split val;
+        if (d.hasValidation()) {
+            train = split(d.xTrain(), d.yTrain(), null);
+            val = split(d.xVal(), d.yVal(), null);
+        } else {
+            TaskData.Holdout h = d.holdout(options.validationFraction(), splitSeed);
+            train = split(d.xTrain(), d.yTrain(), h.train());
+            int[] v = h.val();
+            val = split(TrainLoop.rows(d.xTrain(), v), TrainLoop.rows(d.yTrain(), v), null);
+        }
+        INDArray[] decoder = spec.targetNormalization() == TargetNormalization.PER_POSITION ? decoder(train.labels()) : null;
+        return new TrialContext(spec, options, metric, progress, checkpoints, train, val,
+                split(d.xTest(), d.yTest(), null), decoder);
     }
 
     /** A context without data, for building networks outside a run (benchmarks, tests). */
@@ -151,7 +165,7 @@ public final class TrialRunner {
         long initSeed = root.nextLong();
         long hpoSeed = root.nextLong();
         long retrainSeed = root.nextLong();
-        TrialContext ctx = context(data.hasValidation() ? data : data.withValidationSplit(options.validationFraction(), splitSeed));
+        TrialContext ctx = context(data, splitSeed);
         double searchS = 0;
         double hpoS = 0;
         double retrainS = 0;

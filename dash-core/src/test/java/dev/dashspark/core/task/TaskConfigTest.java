@@ -26,7 +26,7 @@ class TaskConfigTest {
         Map<String, TaskSpec> tasks = TaskConfig.load(CONF.resolve("nb360.conf"));
         assertEquals(List.of("cifar100", "cosmic", "darcy", "deepsea", "ecg", "fsd50k", "ninapro", "psicov",
                 "satellite", "spherical"), List.copyOf(tasks.keySet()));
-        // name → dims, channels, outputs, batch, grad scale (ALGORITHM.md §3)
+        // name → dims, channels, outputs, batch, grad scale (docs/algorithm.md, "Tasks")
         Object[][] table = {
                 {"cifar100", 2, 3, new int[]{32, 32}, 100, 64, 5000.0, "accuracy"},
                 {"spherical", 2, 3, new int[]{60, 60}, 100, 64, 500.0, "accuracy"},

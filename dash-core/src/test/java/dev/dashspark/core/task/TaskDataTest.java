@@ -96,6 +96,9 @@ class TaskDataTest {
         assertNotEquals(Arrays.toString(valIds), Arrays.toString(idsOf(data.withValidationSplit(0.25, 43).xVal(),
                 data.withValidationSplit(0.25, 43).yVal())), "another seed, another split");
         assertFalse(Arrays.equals(valIds, new long[]{0, 1, 2, 3, 4}), "shuffled, not the first rows");
+        TaskData.Holdout h = data.holdout(0.25, 42);
+        assertArrayEquals(valIds, Arrays.stream(h.val()).asLongStream().toArray(), "the indices copied");
+        assertArrayEquals(trainIds, Arrays.stream(h.train()).asLongStream().toArray(), "the indices copied");
     }
 
     @Test
@@ -133,13 +136,14 @@ class TaskDataTest {
         assertSame(ok, ok.checkAgainst(spec));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TaskData(Nd4j.zeros(4, 2, 8),
                 Nd4j.zeros(4, 2), null, null, Nd4j.zeros(3, 2, 8), Nd4j.zeros(3, 2)).checkAgainst(spec));
-        assertEquals("task 't': x_train: shape [4, 2, 8], expected [B, 1, 8]", e.getMessage());
+        assertEquals("task 't': data: x_train: shape [4, 2, 8] (float32), expected [B, 1, 8] for channels 1, shape 8", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TaskData(Nd4j.zeros(4, 1, 8), Nd4j.zeros(4, 3),
                 null, null, Nd4j.zeros(3, 1, 8), Nd4j.zeros(3, 3)).checkAgainst(spec));
-        assertEquals("task 't': y_train: shape [4, 3], expected [B, 2] for output classes", e.getMessage());
+        assertEquals("task 't': data: y_train: shape [4, 3] (float32), expected class indices [B] or [B, 1], or"
+                + " one-hot [B, 2], for output classes with 2 classes", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TaskData(Nd4j.zeros(4, 1, 8), Nd4j.zeros(4, 2),
                 null, null, Nd4j.zeros(3, 1, 16), Nd4j.zeros(3, 2)).checkAgainst(spec));
-        assertEquals("task 't': x_test: shape [3, 1, 16], expected [B, 1, 8]", e.getMessage());
+        assertEquals("task 't': data: x_test: shape [3, 1, 16] (float32), expected [B, 1, 8] for channels 1, shape 8", e.getMessage());
     }
 
     @Test
@@ -150,10 +154,12 @@ class TaskDataTest {
         data.checkAgainst(spec);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TaskData(Nd4j.zeros(4, 2, 8),
                 Nd4j.zeros(4, 1, 8), null, null, Nd4j.zeros(3, 2, 32), Nd4j.zeros(3, 1, 8)).checkAgainst(spec));
-        assertEquals("task 't': y_test: shape [3, 1, 8], expected [B, 1, 32] for output dense", e.getMessage());
+        assertEquals("task 't': data: y_test: shape [3, 1, 8] (float32), expected [B, 1, 32] for output dense with 1"
+                + " output channel on the grid of its x [3, 2, 32]", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TaskData(Nd4j.zeros(4, 2, 8),
                 Nd4j.zeros(4, 1, 8), null, null, Nd4j.zeros(3, 1, 32), Nd4j.zeros(3, 1, 32)).checkAgainst(spec));
-        assertEquals("task 't': x_test: shape [3, 1, 32], expected [B, 2, 8] (any spatial size)", e.getMessage());
+        assertEquals("task 't': data: x_test: shape [3, 1, 32] (float32), expected [B, 2, 8] for channels 2, shape 8"
+                + " (any spatial size for the test split of a dense task)", e.getMessage());
     }
 
     /** Sample ids of a split, checking that x and y rows belong together. */

@@ -85,6 +85,10 @@ class NetworksTest {
         BaseLayer agg = (BaseLayer) net.getLayer("b1c1").conf().getLayer();
         assertEquals(0.05, agg.getUpdaterByParam("alpha").getLearningRate(0, 0), 0.0);
         assertEquals(0.1, agg.getUpdaterByParam("W0").getLearningRate(0, 0), 0.0);
+        for (var slot : new TrialRunner(spec, Method.DASH, 0, TrialRunner.Options.DEFAULT, Progress.NONE).backbone(false).slots()) {
+            assertEquals(0.0, net.getLayer(slot.name()).getParam("b").amaxNumber().doubleValue(), 0.0,
+                    slot.name() + ": AggConv biases start at 0 (docs/algorithm.md, Deviations)");
+        }
     }
 
     @Test

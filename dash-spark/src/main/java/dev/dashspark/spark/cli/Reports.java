@@ -7,7 +7,7 @@ import dev.dashspark.spark.sweep.SweepConfig;
 import dev.dashspark.spark.sweep.SweepPlan;
 import org.apache.spark.sql.SparkSession;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.OptionalInt;
 
 /** The report at the end of a sweep: {@code <output>/report}, with the planned trial count for completeness. */
@@ -16,7 +16,7 @@ final class Reports {
     }
 
     /** Writes the report unless the sweep says {@code report = false}; returns the path of index.html or null. */
-    static String afterSweep(SparkSession spark, SweepConfig cfg, SweepPlan plan, PrintStream out) {
+    static String afterSweep(SparkSession spark, SweepConfig cfg, SweepPlan plan, PrintWriter out) {
         if (!cfg.report()) {
             return null;
         }

@@ -20,11 +20,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Task data kept per JVM (so per Spark executor), so that the trials of one task that land on one executor read its
  * file once rather than once each.
  *
- * <p><b>Key.</b> The task's {@link TaskSpec#toProperties() properties} (which include its name and data path; the
- * reader's conversions depend on the declared shapes and output kind), plus the seed for a synthetic task, whose
- * data are a function of it. Real data do not depend on the seed: a trial holds its validation split out of the
- * shared arrays itself ({@link TaskData#withValidationSplit}, which copies). The Hadoop {@link Configuration} is not
- * part of the key: the first caller's is used, and a file is assumed not to change while the JVM caches it.
+ * <p><b>Key.</b> For a task read from files, the identity of the data as stored ({@link TaskDataLoader#identity}:
+ * qualified path, length and modification time of each file) plus the declarations the reader's conversion depends
+ * on (dims, channels, shape, output kind, outputs): so every setting of a task (settings override kernels, budgets,
+ * batch size, never these) shares one copy, two tasks over the same file with the same layout share it too, and a
+ * file rewritten in place is read again. For a synthetic task, its properties and the seed, since its data are a
+ * function of both. Real data do not depend on the seed: a trial holds its validation split out of the shared arrays
+ * itself. The Hadoop {@link Configuration} is not part of the key: the first caller's is used. Computing the key
+ * costs one status call (a directory listing for a directory).
  *
  * <p><b>Bounds.</b> At most {@link #maxEntries()} entries, least recently used evicted first: by default
  * {@value #DEFAULT_ENTRIES}, or the system property {@value #ENTRIES_PROPERTY} (on executors:
@@ -35,10 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * future for the key and loads outside the lock, the others wait for that future. A failed load is not cached: every
  * waiter gets its exception, and the next request loads again.
  *
- * <p><b>Sharing.</b> The same {@link TaskData} (the same INDArrays) is handed to every caller, so callers must not
- * write into its arrays. The project's trial code does not: {@code TrialRunner} works on {@code castTo}/
- * {@code dup('c')} copies and {@link TaskData#withValidationSplit} builds new arrays. Arrays are created outside any
- * ND4J workspace, so they stay valid across threads.
+ * <p><b>Sharing.</b> The same {@link TaskData} (the same off-heap float32 arrays, one copy per entry) is handed to
+ * every caller, so callers must not write into its arrays: a trial reads them, and holds a validation split out by
+ * index ({@link TaskData#holdout}) or through copies ({@link TaskData#withValidationSplit}). Arrays are created
+ * outside any ND4J workspace, so they stay valid across threads.
  */
 public final class DatasetCache {
 
@@ -114,7 +117,7 @@ public final class DatasetCache {
      * @throws IllegalArgumentException as {@link TaskDataLoader#load}
      */
     public TaskData get(TaskSpec spec, long seed, Configuration conf) throws IOException {
-        Key key = Key.of(spec, seed);
+        Key key = Key.of(spec, seed, conf);
         CompletableFuture<TaskData> future;
         boolean mine = false;
         synchronized (entries) {
@@ -185,8 +188,8 @@ public final class DatasetCache {
     }
 
     /** Whether the data for (spec, seed) are held now (completed or loading); does not count as a use. */
-    public boolean contains(TaskSpec spec, long seed) {
-        Key key = Key.of(spec, seed);
+    public boolean contains(TaskSpec spec, long seed, Configuration conf) throws IOException {
+        Key key = Key.of(spec, seed, conf);
         synchronized (entries) {
             return entries.containsKey(key);
         }
@@ -210,18 +213,42 @@ public final class DatasetCache {
         }
     }
 
-    /** Canonical cache key: sorted spec properties, and the seed for synthetic tasks only. */
-    record Key(String name, Map<String, String> properties, Long seed) {
-        static Key of(TaskSpec spec, long seed) {
+    /**
+     * Cache key: what the data are (the stored files' identity, or the synthetic generator's properties and seed) and
+     * how they are laid out for the task; {@code name} only labels the entry.
+     */
+    record Key(String data, Map<String, String> layout, Long seed, String label) {
+        /** The spec keys the reader's conversion depends on. */
+        static final java.util.List<String> LAYOUT_KEYS = java.util.List.of("dims", "channels", "shape", "output",
+                "outputs");
+
+        static Key of(TaskSpec spec, long seed, Configuration conf) throws IOException {
             Objects.requireNonNull(spec, "spec");
-            return new Key(spec.name(), new TreeMap<>(spec.toProperties()), spec.synthetic() != null ? seed : null);
+            Map<String, String> p = spec.toProperties();
+            if (spec.synthetic() != null) {
+                Map<String, String> synthetic = new TreeMap<>(p);
+                synthetic.keySet().removeIf(k -> !LAYOUT_KEYS.contains(k) && !k.startsWith("synthetic"));
+                return new Key("synthetic " + spec.synthetic(), synthetic, seed, spec.name() + " (synthetic "
+                        + spec.synthetic() + ", seed " + seed + ")");
+            }
+            Map<String, String> layout = new TreeMap<>(p);
+            layout.keySet().retainAll(LAYOUT_KEYS);
+            return new Key(TaskDataLoader.identity(spec, conf), layout, null, spec.name() + " (" + spec.dataPath() + ")");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && data.equals(k.data) && layout.equals(k.layout) && Objects.equals(seed, k.seed);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(data, layout, seed);
         }
 
         @Override
         public String toString() {
-            String where = properties.containsKey("data") ? properties.get("data")
-                    : "synthetic " + properties.get("synthetic") + ", seed " + seed;
-            return name + " (" + where + ")";
+            return label;
         }
     }
 }

@@ -1,8 +1,11 @@
 package dev.dashspark.spark.data;
 
+import dev.dashspark.core.io.DataFileException;
 import dev.dashspark.core.task.SyntheticTasks;
 import dev.dashspark.core.task.TaskData;
 import dev.dashspark.core.task.TaskDataReader;
+import dev.dashspark.core.task.TaskFiles;
+import dev.dashspark.core.task.TaskLayout;
 import dev.dashspark.core.task.TaskSpec;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -11,114 +14,110 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.TreeMap;
 
 /**
  * Loads a task's data wherever its {@link TaskSpec#dataPath()} points: a local path, or any Hadoop file system URI
  * ({@code file:}, {@code hdfs:}, {@code s3a:}, ...). The path is an {@code .npz} archive or a directory of
- * {@code .npy} files ({@link TaskDataReader}); a path without a scheme is a local file
- * ({@link HadoopDataSource#qualify}). Synthetic tasks are generated from the seed instead.
+ * {@code .npy} files ({@link TaskFiles}); a path without a scheme is a local file ({@link HadoopDataSource#qualify}).
+ * Synthetic tasks are generated from the seed instead.
  *
- * <p>{@link #checkReadable} is the driver's early check, before any job starts; {@link #load} is what an executor
- * calls (through {@link DatasetCache}, so that trials of one task on one executor read the file once).
+ * <p>{@link #checkReadable} is the driver's check of every task before any job: it reads the zip directory and the
+ * array headers only (on S3 a few ranged reads, see {@link HadoopDataSource}) and checks them against the task
+ * ({@link dev.dashspark.core.task.TaskLayout}). {@link #load} is what an executor calls (through
+ * {@link DatasetCache}): the same header checks, then the values ({@link TaskDataReader}).
  */
 public final class TaskDataLoader {
-
-    private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
     private TaskDataLoader() {
     }
 
     /**
      * The task's data: {@link SyntheticTasks#generate(TaskSpec, long)} for a synthetic task, else read from its data
-     * path (a directory → {@link TaskDataReader#readNpyFiles}, a file → {@link TaskDataReader#readNpz}).
+     * path.
      *
      * @param seed only used by synthetic tasks
-     * @throws IOException naming the task, key {@code data} and the path when it does not exist or cannot be read,
-     *                     e.g. {@code task 'ecg': data: s3a://bucket/ecg.npz does not exist}
-     * @throws IllegalArgumentException when the arrays do not fit the task (from {@link TaskDataReader})
+     * @throws FileNotFoundException naming the task, key {@code data} and the path when it does not exist, e.g.
+     *                               {@code task 'ecg': data: s3a://bucket/ecg.npz does not exist}
+     * @throws DataFileException     naming the task, file and array when the data cannot be read or do not fit the
+     *                               task
      */
     public static TaskData load(TaskSpec spec, long seed, Configuration conf) throws IOException {
         if (spec.synthetic() != null) {
             return SyntheticTasks.generate(spec, seed);
         }
-        String at = at(spec);
-        Path path = path(spec);
-        FileStatus st = status(spec, path, conf);
-        if (st == null) {
-            throw new FileNotFoundException(at + spec.dataPath() + " does not exist");
-        }
-        if (st.isDirectory()) {
-            return TaskDataReader.readNpyFiles(spec, new HadoopDataSource(spec.dataPath(), conf));
-        }
-        Path parent = path.getParent();
-        if (parent == null) {
-            throw new IOException(at + spec.dataPath() + " is not a file in a directory");
-        }
-        HadoopDataSource dir = new HadoopDataSource(parent.toString(), conf);
-        try (InputStream in = dir.open(path.getName())) {
-            return TaskDataReader.readNpz(spec, in, spec.dataPath());
+        try (TaskFiles files = files(spec, conf)) {
+            return TaskDataReader.read(spec, files);
         }
     }
 
     /**
-     * Checks, without reading the arrays, that {@link #load} can find the task's data: a synthetic task passes; a
-     * data path must exist and be readable: an {@code .npz} file starts like a zip archive, and a directory holds
-     * {@code x_train.npy, y_train.npy, x_test.npy, y_test.npy} (and {@code x_val.npy} and {@code y_val.npy} both or
-     * neither), each starting like an {@code .npy} file.
+     * Checks, reading headers only, that {@link #load} can read the task's data and that they fit the task: a
+     * synthetic task passes; a data path must exist, be an {@code .npz} archive or a directory of {@code .npy} files,
+     * and hold the task's arrays with the right names, dtypes and shapes ({@link TaskLayout}).
      *
-     * @throws IllegalArgumentException naming the task, key {@code data} and the path, e.g.
-     *                                  {@code task 'ecg': data: s3a://bucket/ecg.npz does not exist}
+     * @throws IllegalArgumentException naming the task, key {@code data}, the file, the array, and what was expected
+     *                                  against what was found, e.g. {@code task 'ecg': data: /d/ecg.npz[x_train]:
+     *                                  shape [200, 64] (float32), expected [B, 1, 64] for channels 1, shape 64}
      */
     public static void checkReadable(TaskSpec spec, Configuration conf) {
         if (spec.synthetic() != null) {
             return;
         }
-        String at = at(spec);
-        try {
-            Path path = path(spec);
-            FileStatus st = status(spec, path, conf);
-            if (st == null) {
-                throw new IllegalArgumentException(at + spec.dataPath() + " does not exist");
-            }
-            if (st.isFile()) {
-                HadoopDataSource dir = new HadoopDataSource(path.getParent().toString(), conf);
-                checkMagic(at, dir, path.getName(), spec.dataPath(), ZIP_MAGIC, "an .npz archive (a zip file)");
-                return;
-            }
-            HadoopDataSource dir = new HadoopDataSource(spec.dataPath(), conf);
-            List<String> missing = new ArrayList<>();
-            for (String name : TaskDataReader.REQUIRED) {
-                if (!dir.exists(name + ".npy")) {
-                    missing.add(name + ".npy");
-                }
-            }
-            if (!missing.isEmpty()) {
-                throw new IllegalArgumentException(at + spec.dataPath() + " is a directory without " + missing
-                        + " (a task directory holds x_train.npy, y_train.npy, x_test.npy, y_test.npy"
-                        + " and optionally x_val.npy with y_val.npy; a file would be an .npz archive)");
-            }
-            boolean xVal = dir.exists("x_val.npy");
-            if (xVal != dir.exists("y_val.npy")) {
-                throw new IllegalArgumentException(at + spec.dataPath() + " has " + (xVal ? "x_val.npy" : "y_val.npy")
-                        + " without " + (xVal ? "y_val.npy" : "x_val.npy"));
-            }
-            for (String name : TaskDataReader.REQUIRED) {
-                checkMagic(at, dir, name + ".npy", dir.describe() + "/" + name + ".npy", NPY_MAGIC, "an .npy file");
-            }
+        try (TaskFiles files = files(spec, conf)) {
+            TaskDataReader.checkHeaders(spec, files);
+        } catch (DataFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (FileNotFoundException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException(at + spec.dataPath() + " cannot be read: " + e.getMessage(), e);
+            throw new IllegalArgumentException(at(spec) + spec.dataPath() + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The identity of the task's data as stored: the qualified path with the length and modification time of the
+     * file (of each task array's file, for a directory). Equal identities mean the same bytes, as far as the file
+     * system can tell; a rewritten file gets a new one.
+     */
+    public static String identity(TaskSpec spec, Configuration conf) throws IOException {
+        Path path = path(spec);
+        FileStatus st = status(spec, path, conf);
+        StringBuilder id = new StringBuilder(st.getPath().toString());
+        if (st.isFile()) {
+            return id.append(" (").append(st.getLen()).append(" bytes, modified ").append(st.getModificationTime())
+                    .append(')').toString();
+        }
+        FileSystem fs = path.getFileSystem(conf);
+        TreeMap<String, String> files = new TreeMap<>();
+        for (FileStatus f : fs.listStatus(path)) {
+            String name = f.getPath().getName();
+            if (f.isFile() && name.endsWith(".npy") && TaskLayout.ARRAYS.contains(name.substring(0, name.length() - 4))) {
+                files.put(f.getPath().getName(), f.getLen() + " bytes, modified " + f.getModificationTime());
+            }
+        }
+        return id.append(' ').append(files).toString();
+    }
+
+    /** The task's data files: an archive, or a directory of {@code .npy} files. */
+    static TaskFiles files(TaskSpec spec, Configuration conf) throws IOException {
+        Path path = path(spec);
+        FileStatus st = status(spec, path, conf);
+        if (st.isDirectory()) {
+            return TaskFiles.npyDirectory(new HadoopDataSource(spec.dataPath(), conf), spec.dataPath());
+        }
+        Path parent = path.getParent();
+        if (parent == null) {
+            throw new IOException(at(spec) + spec.dataPath() + " is not a file in a directory");
+        }
+        return TaskFiles.npz(new HadoopDataSource(parent.toString(), conf), path.getName(), spec.dataPath());
     }
 
     private static String at(TaskSpec spec) {
         return "task '" + spec.name() + "': data: ";
     }
 
-    private static Path path(TaskSpec spec) throws IOException {
+    private static Path path(TaskSpec spec) {
         if (spec.dataPath() == null) {
             throw new IllegalArgumentException("task '" + spec.name() + "': data: no data path; set task."
                     + spec.name() + ".data to an .npz file or a directory of .npy files (local or a URI such as"
@@ -131,7 +130,7 @@ public final class TaskDataLoader {
         }
     }
 
-    /** The status of {@code path}, or {@code null} when it does not exist. */
+    /** The status of {@code path}. */
     private static FileStatus status(TaskSpec spec, Path path, Configuration conf) throws IOException {
         FileSystem fs;
         try {
@@ -142,28 +141,11 @@ public final class TaskDataLoader {
         try {
             return fs.getFileStatus(path);
         } catch (FileNotFoundException e) {
-            return null;
+            FileNotFoundException f = new FileNotFoundException(at(spec) + spec.dataPath() + " does not exist");
+            f.initCause(e);
+            throw f;
         } catch (IOException e) {
             throw new IOException(at(spec) + spec.dataPath() + " cannot be checked: " + e.getMessage(), e);
-        }
-    }
-
-    private static void checkMagic(String at, HadoopDataSource dir, String name, String where, byte[] magic,
-                                   String what) throws IOException {
-        byte[] head = new byte[magic.length];
-        int n = 0;
-        try (InputStream in = dir.open(name)) {
-            while (n < head.length) {
-                int r = in.read(head, n, head.length - n);
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-            }
-        }
-        if (n < magic.length || !java.util.Arrays.equals(head, magic)) {
-            throw new IllegalArgumentException(at + where + " is not " + what
-                    + (n < magic.length ? " (only " + n + " bytes)" : ""));
         }
     }
 }

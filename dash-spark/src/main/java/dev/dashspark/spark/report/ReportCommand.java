@@ -1,52 +1,66 @@
 package dev.dashspark.spark.report;
 
-import dev.dashspark.core.util.Flags;
+import dev.dashspark.core.cli.DashCli;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.util.List;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
+import java.util.concurrent.Callable;
 
 /**
  * {@code dash report --results PATH --out DIR [--planned N] [--master URL]}: writes the report of a results table
  * (see {@link ReportJob}). The Spark master is {@code --master}, else the {@code spark.master} system property (set
  * by spark-submit), else {@code local[*]}; a SparkSession this command created is stopped at the end.
  */
-public final class ReportCommand {
-    public static final List<String> FLAGS = List.of("--results", "--out", "--planned", "--master");
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"The report (HTML, performance profiles, tables, plots, CSV) of a results table.",
+            "Prints a summary line and, last, the path of index.html."})
+public final class ReportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
-    public static final String USAGE = "usage: dash report --results PATH --out DIR [--planned N] [--master URL]";
+    @Option(names = "--results", required = true, paramLabel = "PATH", description = "a results table (<output>/results)")
+    String results;
 
-    private ReportCommand() {
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "where the report goes (local, hdfs://, s3a://)")
+    String outDir;
+
+    @Option(names = "--planned", paramLabel = "N", description = "the planned trial count, for \"N of M trials finished\"")
+    Integer planned;
+
+    @Option(names = "--master", paramLabel = "URL", description = "default: the spark.master property, else local[*]")
+    String master;
+
+    /** Runs the command as the command line does, printing on {@code out}; returns the exit status. */
+    public static int run(String[] args, PrintStream out) {
+        CommandLine cl = DashCli.configure(new CommandLine(new ReportCommand()));
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        return cl.execute(args);
     }
 
-    /**
-     * Runs the command; prints a summary line and, last, the path of index.html on {@code out}.
-     *
-     * @return 0 on success, 2 on bad flags (message and usage on standard error)
-     */
-    public static int run(String[] args, PrintStream out) {
-        String results;
-        String outDir;
-        OptionalInt planned;
-        String master;
-        try {
-            Flags f = Flags.parse(args, FLAGS);
-            results = f.required("--results");
-            outDir = f.required("--out");
-            planned = f.string("--planned", null) == null ? OptionalInt.empty() : OptionalInt.of(f.integer("--planned", 0, 0));
-            master = f.string("--master", System.getProperty("spark.master", "local[*]"));
-        } catch (IllegalArgumentException e) {
-            System.err.println("report: " + e.getMessage());
-            System.err.println(USAGE);
-            return 2;
+    @Override
+    public Integer call() {
+        if (planned != null && planned < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--planned: expected an integer ≥ 0, got " + planned);
         }
+        PrintWriter out = spec.commandLine().getOut();
+        String m = master != null ? master : System.getProperty("spark.master", "local[*]");
         boolean existing = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
-        SparkSession spark = SparkSession.builder().appName("dash report").master(master).getOrCreate();
+        SparkSession spark = SparkSession.builder().appName("dash report").master(m).getOrCreate();
         try {
-            ReportSummary s = ReportJob.write(spark, results, outDir, planned);
+            ReportSummary s = ReportJob.write(spark, results, outDir,
+                    planned == null ? OptionalInt.empty() : OptionalInt.of(planned));
             out.println("report: " + s.line());
             out.println(s.indexHtml());
+            out.flush();
             return 0;
         } finally {
             if (!existing) {

@@ -8,12 +8,24 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import org.apache.parquet.schema.MessageType;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.execution.datasources.parquet.SparkToParquetSchemaConverter;
+import org.apache.spark.sql.internal.SQLConf;
+import scala.collection.JavaConverters;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The results table: one row per finished trial, in Parquet under {@code <output>/results}. This class is the one
- * place its columns are defined; the writer ({@link TrialRowWriter}) and the readers ({@link ResultsTable}, the
- * report) use these names and types.
+ * place its columns are defined ({@link #COLUMNS}): the Spark schema, the Parquet schema and the value of every column
+ * of a {@link TrialRow} derive from that list; the writer ({@link TrialRowWriter}) and the readers
+ * ({@link ResultsTable}, the report) use these names and types.
  *
  * <table>
  * <caption>Columns</caption>
@@ -88,46 +100,79 @@ public final class ResultsSchema {
 
     /** Element of {@code arch}: one searchable layer's choice. */
     public static final StructType LAYER = new StructType(new StructField[] {
-        field("layer", DataTypes.StringType, false),
-        field("k", DataTypes.IntegerType, false),
-        field("d", DataTypes.IntegerType, false),
+        new StructField("layer", DataTypes.StringType, false, Metadata.empty()),
+        new StructField("k", DataTypes.IntegerType, false, Metadata.empty()),
+        new StructField("d", DataTypes.IntegerType, false, Metadata.empty()),
     });
 
     private static final MapType STRING_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, true);
 
-    /** The table's schema, in column order. */
-    public static final StructType SCHEMA = new StructType(new StructField[] {
-        field(SWEEP_ID, DataTypes.StringType, false),
-        field(TRIAL_ID, DataTypes.StringType, false),
-        field(TASK, DataTypes.StringType, false),
-        field(METHOD, DataTypes.StringType, false),
-        field(SEED, DataTypes.LongType, false),
-        field(SETTING, DataTypes.StringType, false),
-        field(SETTINGS, STRING_MAP, true),
-        field(HPARAMS, STRING_MAP, true),
-        field(STATUS, DataTypes.StringType, false),
-        field(ERROR_MESSAGE, DataTypes.StringType, true),
-        field(METRIC_NAME, DataTypes.StringType, true),
-        field(METRIC_VALUE, DataTypes.DoubleType, false),
-        field(ERROR, DataTypes.DoubleType, false),
-        field(VAL_ERROR, DataTypes.DoubleType, false),
-        field(ARCH, new ArrayType(LAYER, false), true),
-        field(SEARCH_S, DataTypes.DoubleType, false),
-        field(HPO_S, DataTypes.DoubleType, false),
-        field(RETRAIN_S, DataTypes.DoubleType, false),
-        field(TOTAL_S, DataTypes.DoubleType, false),
-        field(ATTEMPT, DataTypes.IntegerType, false),
-        field(SPARK_ATTEMPT, DataTypes.IntegerType, false),
-        field(EXECUTOR, DataTypes.StringType, true),
-        field(BACKEND, DataTypes.StringType, true),
-        field(CONFIG_HASH, DataTypes.StringType, true),
-        field(VERSIONS, STRING_MAP, true),
-        field(GIT_REVISION, DataTypes.StringType, true),
-        field(STARTED_AT, DataTypes.TimestampType, false),
-        field(FINISHED_AT, DataTypes.TimestampType, false),
-    });
+    /**
+     * One column: name, Spark type, nullability, and its value in a {@link TrialRow} as Spark represents it
+     * (timestamps as {@link Timestamp}, maps as Scala maps, {@code arch} as a sequence of {@link #LAYER} rows).
+     */
+    record Column(String name, DataType type, boolean nullable, Function<TrialRow, Object> value) {
+    }
 
-    private static StructField field(String name, DataType type, boolean nullable) {
-        return new StructField(name, type, nullable, Metadata.empty());
+    /** The columns, in table order: the one definition the Spark schema, the Parquet schema and every row follow. */
+    static final List<Column> COLUMNS = List.of(
+        new Column(SWEEP_ID, DataTypes.StringType, false, TrialRow::sweepId),
+        new Column(TRIAL_ID, DataTypes.StringType, false, TrialRow::trialId),
+        new Column(TASK, DataTypes.StringType, false, TrialRow::task),
+        new Column(METHOD, DataTypes.StringType, false, TrialRow::method),
+        new Column(SEED, DataTypes.LongType, false, TrialRow::seed),
+        new Column(SETTING, DataTypes.StringType, false, TrialRow::setting),
+        new Column(SETTINGS, STRING_MAP, true, r -> scalaMap(r.settings())),
+        new Column(HPARAMS, STRING_MAP, true, r -> scalaMap(r.hparams())),
+        new Column(STATUS, DataTypes.StringType, false, TrialRow::status),
+        new Column(ERROR_MESSAGE, DataTypes.StringType, true, TrialRow::errorMessage),
+        new Column(METRIC_NAME, DataTypes.StringType, true, TrialRow::metricName),
+        new Column(METRIC_VALUE, DataTypes.DoubleType, false, TrialRow::metricValue),
+        new Column(ERROR, DataTypes.DoubleType, false, TrialRow::error),
+        new Column(VAL_ERROR, DataTypes.DoubleType, false, TrialRow::valError),
+        new Column(ARCH, new ArrayType(LAYER, false), true, r -> layers(r.arch())),
+        new Column(SEARCH_S, DataTypes.DoubleType, false, TrialRow::searchS),
+        new Column(HPO_S, DataTypes.DoubleType, false, TrialRow::hpoS),
+        new Column(RETRAIN_S, DataTypes.DoubleType, false, TrialRow::retrainS),
+        new Column(TOTAL_S, DataTypes.DoubleType, false, TrialRow::totalS),
+        new Column(ATTEMPT, DataTypes.IntegerType, false, TrialRow::attempt),
+        new Column(SPARK_ATTEMPT, DataTypes.IntegerType, false, TrialRow::sparkAttempt),
+        new Column(EXECUTOR, DataTypes.StringType, true, TrialRow::executor),
+        new Column(BACKEND, DataTypes.StringType, true, TrialRow::backend),
+        new Column(CONFIG_HASH, DataTypes.StringType, true, TrialRow::configHash),
+        new Column(VERSIONS, STRING_MAP, true, r -> scalaMap(r.versions())),
+        new Column(GIT_REVISION, DataTypes.StringType, true, TrialRow::gitRevision),
+        new Column(STARTED_AT, DataTypes.TimestampType, false, r -> Timestamp.from(r.startedAt())),
+        new Column(FINISHED_AT, DataTypes.TimestampType, false, r -> Timestamp.from(r.finishedAt())));
+
+    /** The table's Spark schema, in column order. */
+    public static final StructType SCHEMA = new StructType(COLUMNS.stream()
+            .map(c -> new StructField(c.name(), c.type(), c.nullable(), Metadata.empty())).toArray(StructField[]::new));
+
+    /**
+     * The Parquet schema of {@link #SCHEMA} as Spark itself writes it (standard MAP and LIST layouts, timestamps as
+     * INT64 micros, nullable columns optional), so that Spark reads the files as it reads its own.
+     */
+    public static final MessageType PARQUET = new SparkToParquetSchemaConverter(false,
+            SQLConf.ParquetOutputTimestampType$.MODULE$.TIMESTAMP_MICROS(), false).convert(SCHEMA);
+
+    /** {@code row} as a Spark row of {@link #SCHEMA}. */
+    static Row toSparkRow(TrialRow row) {
+        return RowFactory.create(COLUMNS.stream().map(c -> c.value().apply(row)).toArray());
+    }
+
+    private static Object scalaMap(Map<String, String> m) {
+        return m == null ? null : JavaConverters.mapAsScalaMap(m).toMap(scala.Predef$.MODULE$.$conforms());
+    }
+
+    private static Object layers(List<TrialRow.Layer> arch) {
+        if (arch == null) {
+            return null;
+        }
+        List<Row> rows = new ArrayList<>();
+        for (TrialRow.Layer l : arch) {
+            rows.add(RowFactory.create(l.layer(), l.k(), l.d()));
+        }
+        return JavaConverters.asScalaBuffer(rows).toSeq();
     }
 }

@@ -5,11 +5,8 @@ import dev.dashspark.core.arch.LayerChoice;
 import dev.dashspark.core.trial.TrialResult;
 import dev.dashspark.spark.sweep.PlannedTrial;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import scala.collection.JavaConverters;
 
 import java.io.Serializable;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,21 +75,6 @@ public record TrialRow(String sweepId, String trialId, String task, String metho
 
     /** This row as a Spark row of {@link ResultsSchema#SCHEMA}. */
     public Row toSparkRow() {
-        Object archValue = null;
-        if (arch != null) {
-            List<Row> rows = new ArrayList<>();
-            for (Layer l : arch) {
-                rows.add(RowFactory.create(l.layer(), l.k(), l.d()));
-            }
-            archValue = JavaConverters.asScalaBuffer(rows).toSeq();
-        }
-        return RowFactory.create(sweepId, trialId, task, method, seed, setting, scalaMap(settings), scalaMap(hparams),
-                status, errorMessage, metricName, metricValue, error, valError, archValue, searchS, hpoS, retrainS,
-                totalS, attempt, sparkAttempt, executor, backend, configHash, scalaMap(versions), gitRevision,
-                Timestamp.from(startedAt), Timestamp.from(finishedAt));
-    }
-
-    private static Object scalaMap(Map<String, String> m) {
-        return m == null ? null : JavaConverters.mapAsScalaMap(m).toMap(scala.Predef$.MODULE$.$conforms());
+        return ResultsSchema.toSparkRow(this);
     }
 }

@@ -9,10 +9,21 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.MessageTypeParser;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampType;
+import scala.collection.JavaConverters;
 
 import java.io.IOException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -31,39 +42,8 @@ public final class TrialRowWriter {
     private TrialRowWriter() {
     }
 
-    /** The Parquet message type of {@link ResultsSchema#SCHEMA}, in the standard MAP/LIST layouts Spark reads. */
-    static final MessageType PARQUET = MessageTypeParser.parseMessageType("""
-            message dash_trial {
-              required binary sweep_id (STRING);
-              required binary trial_id (STRING);
-              required binary task (STRING);
-              required binary method (STRING);
-              required int64 seed;
-              required binary setting (STRING);
-              optional group settings (MAP) { repeated group key_value { required binary key (STRING); optional binary value (STRING); } }
-              optional group hparams (MAP) { repeated group key_value { required binary key (STRING); optional binary value (STRING); } }
-              required binary status (STRING);
-              optional binary error_message (STRING);
-              optional binary metric_name (STRING);
-              required double metric_value;
-              required double error;
-              required double val_error;
-              optional group arch (LIST) { repeated group list { required group element { required binary layer (STRING); required int32 k; required int32 d; } } }
-              required double search_s;
-              required double hpo_s;
-              required double retrain_s;
-              required double total_s;
-              required int32 attempt;
-              required int32 spark_attempt;
-              optional binary executor (STRING);
-              optional binary backend (STRING);
-              optional binary config_hash (STRING);
-              optional group versions (MAP) { repeated group key_value { required binary key (STRING); optional binary value (STRING); } }
-              optional binary git_revision (STRING);
-              required int64 started_at (TIMESTAMP(MICROS,true));
-              required int64 finished_at (TIMESTAMP(MICROS,true));
-            }
-            """);
+    /** Where rows are written before they are renamed into place; readers ignore it. */
+    static final String INCOMING = "_incoming";
 
     /** Attempts of {@link #commit} before it gives up (a trial's hours must not be lost to one S3 hiccup). */
     static final int ATTEMPTS = 3;
@@ -102,17 +82,19 @@ public final class TrialRowWriter {
      */
     public static void checkWritable(String resultsDir, Configuration conf) {
         Path dir = new Path(resultsDir);
-        Path probe = new Path(new Path(dir, "_incoming"), "_probe-" + UUID.randomUUID());
+        // its own folder: a sweep that holds the output may clean _incoming at any time
+        Path probes = new Path(dir, "_probe-" + UUID.randomUUID());
+        Path probe = new Path(probes, "written");
         try {
             FileSystem fs = dir.getFileSystem(conf);
             try (var out = fs.create(probe, true)) {
                 out.write(1);
             }
-            Path moved = new Path(new Path(dir, "_incoming"), "_probe-moved-" + UUID.randomUUID());
+            Path moved = new Path(probes, "renamed");
             if (!fs.rename(probe, moved)) {
                 throw new IOException("rename inside " + dir + " failed");
             }
-            fs.delete(moved, false);
+            fs.delete(probes, true);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("sweep.output: cannot write results under " + resultsDir + ": "
                     + e.getMessage(), e);
@@ -123,9 +105,9 @@ public final class TrialRowWriter {
         Path dir = new Path(resultsDir);
         FileSystem fs = dir.getFileSystem(conf);
         String name = row.trialId() + "-" + UUID.randomUUID() + ".parquet";
-        Path tmp = new Path(new Path(dir, "_incoming"), name);
+        Path tmp = new Path(new Path(dir, INCOMING), name);
         Path dest = new Path(dir, name);
-        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(tmp).withConf(conf).withType(PARQUET)
+        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(tmp).withConf(conf).withType(ResultsSchema.PARQUET)
                 .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build()) {
             w.write(group(row));
@@ -143,54 +125,55 @@ public final class TrialRowWriter {
         return dest;
     }
 
+    /** {@code r} as a Parquet record of {@link ResultsSchema#PARQUET}, column by column as the schema says. */
     static Group group(TrialRow r) {
-        Group g = new SimpleGroupFactory(PARQUET).newGroup();
-        g.append("sweep_id", r.sweepId()).append("trial_id", r.trialId()).append("task", r.task())
-                .append("method", r.method()).append("seed", r.seed()).append("setting", r.setting());
-        map(g, "settings", r.settings());
-        map(g, "hparams", r.hparams());
-        g.append("status", r.status());
-        if (r.errorMessage() != null) {
-            g.append("error_message", r.errorMessage());
-        }
-        if (r.metricName() != null) {
-            g.append("metric_name", r.metricName());
-        }
-        g.append("metric_value", r.metricValue()).append("error", r.error()).append("val_error", r.valError());
-        if (r.arch() != null) {
-            Group list = g.addGroup("arch");
-            for (TrialRow.Layer l : r.arch()) {
-                list.addGroup("list").addGroup("element").append("layer", l.layer()).append("k", l.k())
-                        .append("d", l.d());
-            }
-        }
-        g.append("search_s", r.searchS()).append("hpo_s", r.hpoS()).append("retrain_s", r.retrainS())
-                .append("total_s", r.totalS()).append("attempt", r.attempt()).append("spark_attempt", r.sparkAttempt());
-        optional(g, "executor", r.executor());
-        optional(g, "backend", r.backend());
-        optional(g, "config_hash", r.configHash());
-        map(g, "versions", r.versions());
-        optional(g, "git_revision", r.gitRevision());
-        g.append("started_at", micros(r.startedAt())).append("finished_at", micros(r.finishedAt()));
+        Group g = new SimpleGroupFactory(ResultsSchema.PARQUET).newGroup();
+        struct(g, ResultsSchema.SCHEMA, r.toSparkRow());
         return g;
     }
 
-    private static void optional(Group g, String field, String value) {
-        if (value != null) {
-            g.append(field, value);
+    private static void struct(Group g, StructType type, Row row) {
+        StructField[] fields = type.fields();
+        for (int i = 0; i < fields.length; i++) {
+            if (!row.isNullAt(i)) {
+                value(g, fields[i].name(), fields[i].dataType(), row.get(i));
+            }
         }
     }
 
-    private static void map(Group g, String field, Map<String, String> m) {
-        if (m == null) {
-            return;
-        }
-        Group mg = g.addGroup(field);
-        for (Map.Entry<String, String> e : m.entrySet()) {
-            Group kv = mg.addGroup("key_value").append("key", e.getKey());
-            if (e.getValue() != null) {
-                kv.append("value", e.getValue());
+    /** One value in Spark's representation, into the field {@code name} of {@code g}. */
+    private static void value(Group g, String name, DataType type, Object v) {
+        if (type instanceof StringType) {
+            g.append(name, (String) v);
+        } else if (type instanceof LongType) {
+            g.append(name, (Long) v);
+        } else if (type instanceof IntegerType) {
+            g.append(name, (Integer) v);
+        } else if (type instanceof DoubleType) {
+            g.append(name, (Double) v);
+        } else if (type instanceof TimestampType) {
+            g.append(name, micros(((Timestamp) v).toInstant()));
+        } else if (type instanceof MapType m) {
+            Group map = g.addGroup(name);
+            for (Map.Entry<?, ?> e : JavaConverters.mapAsJavaMap((scala.collection.Map<?, ?>) v).entrySet()) {
+                Group kv = map.addGroup(0); // the repeated key_value group
+                value(kv, "key", m.keyType(), e.getKey());
+                if (e.getValue() != null) {
+                    value(kv, "value", m.valueType(), e.getValue());
+                }
             }
+        } else if (type instanceof ArrayType a) {
+            Group list = g.addGroup(name);
+            for (Object e : JavaConverters.seqAsJavaList((scala.collection.Seq<?>) v)) {
+                Group item = list.addGroup(0); // the repeated list group
+                if (e != null) {
+                    value(item, "element", a.elementType(), e);
+                }
+            }
+        } else if (type instanceof StructType st) {
+            struct(g.addGroup(name), st, (Row) v);
+        } else {
+            throw new IllegalStateException("results: no Parquet encoding for column " + name + " of type " + type);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.dashspark.spark.run;
 
 import dev.dashspark.core.metric.Metrics;
+import dev.dashspark.core.trial.CheckpointPolicy;
+import dev.dashspark.core.trial.Checkpoints;
+import dev.dashspark.core.trial.TrialStatus;
 import dev.dashspark.core.trial.TrialResult;
 import dev.dashspark.core.trial.TrialRunner;
 import dev.dashspark.core.task.TaskData;
@@ -22,11 +25,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.concurrent.CancellationException;
 
 /**
  * Runs one planned trial where it is called (an executor, or the driver in local mode) and commits its results
  * row: OK or DIVERGED from the trial runner, FAILED with the message when anything throws. Only a failure to commit
- * the row itself propagates, so that Spark retries the task.
+ * the row itself propagates, so that Spark retries the task; and a trial cancelled by its sweep (its job cancelled
+ * with interrupt: a timeout, or the sweep stopping) commits nothing and ends with a
+ * {@link CancellationException}: the driver decides what, if anything, the row says.
+ *
+ * <p>The trial checkpoints into {@code <output>/_checkpoints/<trial_id>/} ({@link HadoopCheckpoints}) and resumes
+ * from there when a retry or a rerun finds it; the checkpoints are removed once an OK or DIVERGED row is committed
+ * (a FAILED trial keeps them for its rerun), unless the sweep keeps them.
  */
 public final class TrialExecution {
     private static final Logger LOG = LoggerFactory.getLogger(TrialExecution.class);
@@ -42,6 +52,11 @@ public final class TrialExecution {
     }
 
     public static Outcome run(PlannedTrial t, Configuration conf, String resultsDir) {
+        return run(t, conf, resultsDir, null);
+    }
+
+    /** Runs {@code t}, checkpointing under {@code checkpointsRoot} (null: no checkpoints). */
+    public static Outcome run(PlannedTrial t, Configuration conf, String resultsDir, String checkpointsRoot) {
         Instant started = Instant.now();
         TaskContext ctx = TaskContext.get();
         String gpu = gpuAddress(ctx);
@@ -49,6 +64,7 @@ public final class TrialExecution {
                 BuildInfo.versions(), started);
         TrialRow row;
         String metricName = t.taskProperties().get("metric");
+        Checkpoints store = Checkpoints.NONE;
         try {
             threads(t.taskCpus());
             if (gpu != null) {
@@ -59,19 +75,56 @@ public final class TrialExecution {
             TaskData data = DatasetCache.shared().get(spec, t.seed(), conf);
             LOG.info("trial {}: starting (attempt {}, spark attempt {}) on {}", t.label(), t.attempt(),
                     c.sparkAttempt(), c.executor());
-            TrialResult r = new TrialRunner(spec, t.methodEnum(), t.seed(), t.options(), progress(t)).run(data);
+            if (checkpointsRoot != null) {
+                store = new HadoopCheckpoints(checkpointsRoot, t.trialId(), conf);
+            }
+            TrialResult r = new TrialRunner(spec, t.methodEnum(), t.seed(), t.options(), progress(t),
+                    new CheckpointPolicy(store, t.checkpointEvery())).run(data);
             row = TrialRow.of(t, r, c, Instant.now());
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            if (cancelled(ctx, e)) {
+                LOG.warn("trial {}: cancelled by the sweep; no row", t.label());
+                CancellationException ce = new CancellationException("trial " + t.trialId() + " cancelled");
+                ce.initCause(e);
+                throw ce;
+            }
             LOG.error("trial {}: failed", t.label(), e);
             row = TrialRow.failed(t, metricName, describe(e), c, Instant.now());
         }
+        // a row being committed is finished even when the sweep stops now: the interrupt waits until it is written
+        boolean interrupted = Thread.interrupted();
         try {
             TrialRowWriter.commit(row, resultsDir, conf);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!t.keepCheckpoints() && !row.status().equals(TrialStatus.FAILED.name())) {
+            try {
+                store.clear();
+            } catch (IOException e) {
+                LOG.warn("trial {}: its checkpoints could not be removed: {}", t.label(), e.getMessage());
+            }
         }
         LOG.info("trial {}: {} in {} s", t.label(), row.status(), String.format("%.1f", row.totalS()));
         return new Outcome(t.trialId(), row.status(), row.errorMessage(), row.totalS(), row.executor());
+    }
+
+    /** Whether the trial ended because its job was cancelled (Spark killed the task, or the thread was interrupted). */
+    static boolean cancelled(TaskContext ctx, Throwable e) {
+        if ((ctx != null && ctx.isInterrupted()) || Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable x = e; x != null; x = x.getCause() == x ? null : x.getCause()) {
+            if (x instanceof CancellationException || x instanceof InterruptedException
+                    || x instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The exception's class and message and where it was thrown, for the results table. */
@@ -147,11 +200,24 @@ public final class TrialExecution {
         return gpu == null ? b : b + " gpu:" + gpu;
     }
 
+    /**
+     * Logs the first epoch this attempt runs of each stage (epoch 1, or where a resumed stage picks up) and the last,
+     * and every stage resumed from a checkpoint, so a retry's log shows where it resumed.
+     */
     private static dev.dashspark.core.trial.Progress progress(PlannedTrial t) {
-        return (stage, detail, epoch, epochs, loss, eta) -> {
-            if (epoch == epochs || epoch == 1) {
-                LOG.info("trial {}: {} {} epoch {}/{} loss {}", t.label(), stage, detail, epoch, epochs,
-                        String.format("%.4f", loss));
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        return new dev.dashspark.core.trial.Progress() {
+            @Override
+            public void epoch(String stage, String detail, int epoch, int epochs, double loss, double eta) {
+                if (seen.add(stage + "\u0000" + detail) || epoch == epochs) {
+                    LOG.info("trial {}: {} {} epoch {}/{} loss {}", t.label(), stage, detail, epoch, epochs,
+                            String.format("%.4f", loss));
+                }
+            }
+
+            @Override
+            public void resumed(String stage, String detail) {
+                LOG.info("trial {}: {} resumed from its checkpoint: {}", t.label(), stage, detail);
             }
         };
     }

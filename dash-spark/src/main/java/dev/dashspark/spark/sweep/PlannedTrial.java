@@ -26,11 +26,14 @@ import java.util.TreeMap;
  * @param attempt        1 for the first run of this trial, +1 for each rerun by a later run of the sweep
  * @param gitRevision    the source revision of the driver
  * @param taskCpus       cores the trial owns
+ * @param checkpointEvery each stage checkpoints every this many epochs (0: a tenth of the stage)
+ * @param keepCheckpoints whether the trial's checkpoints stay after its row is committed
  */
 public record PlannedTrial(String sweepId, String trialId, String task, String method, String setting,
                            TreeMap<String, String> settings, long seed, TreeMap<String, String> taskProperties,
                            String hpoGrid, double validationFraction, int retrainWiden, String configHash, int attempt,
-                           String gitRevision, int taskCpus) implements Serializable {
+                           String gitRevision, int taskCpus, int checkpointEvery, boolean keepCheckpoints)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -41,7 +44,7 @@ public record PlannedTrial(String sweepId, String trialId, String task, String m
         return new PlannedTrial(cfg.name(), idOf(rt, method, seed), task, method.id(), setting,
                 new TreeMap<>(cfg.settings().get(setting)), seed, props, rt.options().hpoGrid() == null ? null : rt.options().hpoGrid().configName(),
                 rt.options().validationFraction(), rt.options().retrainWiden(), cfg.configHash(), 1, gitRevision,
-                cfg.spark().taskCpus());
+                cfg.spark().taskCpus(), cfg.operations().checkpointEvery(), cfg.operations().keepCheckpoints());
     }
 
     /**
@@ -74,7 +77,7 @@ public record PlannedTrial(String sweepId, String trialId, String task, String m
 
     public PlannedTrial withAttempt(int a) {
         return new PlannedTrial(sweepId, trialId, task, method, setting, settings, seed, taskProperties, hpoGrid,
-                validationFraction, retrainWiden, configHash, a, gitRevision, taskCpus);
+                validationFraction, retrainWiden, configHash, a, gitRevision, taskCpus, checkpointEvery, keepCheckpoints);
     }
 
     /** For logs and Spark job descriptions: {@code task/method/setting/seed N (id)}. */

@@ -10,7 +10,9 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import dev.dashspark.core.cli.ConfigError;
 import dev.dashspark.core.trial.HpoGrid;
 import dev.dashspark.core.trial.Method;
 import dev.dashspark.core.trial.TrialRunner;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -32,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -50,11 +54,35 @@ import java.util.regex.Pattern;
  * @param output      where results and the report go: a local path, {@code file:}, {@code hdfs:} or {@code s3a:} URI
  * @param report      whether the sweep ends by writing the report
  * @param spark       Spark resources and settings
- * @param configHash  SHA-256 (hex, 16 chars) of the resolved configuration including the task definitions
+ * @param configHash  SHA-256 (hex, 16 chars) of the resolved configuration including the task definitions, secrets
+ *                    redacted first
+ * @param operations  how the sweep runs under a scheduler: timeouts, reruns, checkpoints, the output lease
+ * @param redaction   what must never be printed: every logged value and error passes through it
  */
 public record SweepConfig(Path file, String name, Map<String, Map<String, ResolvedTask>> tasks, List<Method> methods,
                           Map<String, Map<String, String>> settings, List<Long> seeds, String output, boolean report,
-                          SparkSettings spark, String configHash) {
+                          SparkSettings spark, String configHash, Operations operations, Redaction redaction) {
+
+    /**
+     * How a sweep behaves under a scheduler.
+     *
+     * @param trialTimeout    a trial running longer is cancelled (its job with interrupt) and gets a FAILED row
+     *                        saying so; null: no limit ({@code sweep.trial-timeout})
+     * @param maxAttempts     runs of one trial across sweep runs, the first included; a FAILED trial is rerun while
+     *                        it has had fewer ({@code sweep.max-attempts}, default 3)
+     * @param rerunDiverged   whether DIVERGED trials are rerun too (within maxAttempts); the same seed usually
+     *                        diverges again ({@code sweep.rerun-diverged}, default false)
+     * @param checkpointEvery each stage of a trial saves its state every this many epochs; 0: a tenth of the stage
+     *                        ({@code sweep.checkpoint-every})
+     * @param keepCheckpoints whether a trial's checkpoints stay after its row is committed
+     *                        ({@code sweep.keep-checkpoints}, default false)
+     * @param leaseTimeout    a lease on the output whose heartbeat is older is taken over
+     *                        ({@code sweep.lease-timeout}, default 5 minutes)
+     */
+    public record Operations(Duration trialTimeout, int maxAttempts, boolean rerunDiverged, int checkpointEvery,
+                             boolean keepCheckpoints, Duration leaseTimeout) {
+        public static final Operations DEFAULT = new Operations(null, 3, false, 0, false, Duration.ofMinutes(5));
+    }
 
     /** A task as one setting runs it: the validated spec and the trial options. */
     public record ResolvedTask(TaskSpec spec, TrialRunner.Options options) {
@@ -72,7 +100,8 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
     }
 
     static final List<String> SWEEP_KEYS = List.of("name", "tasks-file", "tasks", "methods", "settings", "seeds",
-            "budget", "output", "report");
+            "budget", "output", "report", "trial-timeout", "max-attempts", "rerun-diverged", "checkpoint-every",
+            "keep-checkpoints", "lease-timeout");
     static final List<String> BUDGET_KEYS = List.of("search-epochs", "hpo-epochs", "retrain-epochs");
     /** Task keys a setting may override, and the trial options. */
     static final List<String> SETTING_TASK_KEYS = List.of("kernels", "dilations", "batch", "search-epochs",
@@ -91,21 +120,81 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
      * {@code spark.master}, from the command line) taking precedence over the file.
      */
     public static SweepConfig load(Path file, Map<String, String> overrides) {
+        return load(file, overrides, System.getenv());
+    }
+
+    /**
+     * Reads and validates {@code file} with {@code env} as the environment its {@code ${?VAR}} substitutions see.
+     * Values of environment variables whose names look like secrets ({@link Redaction#SECRET_KEYS}), and of
+     * settings whose keys do, never appear in an error or a log line.
+     */
+    public static SweepConfig load(Path file, Map<String, String> overrides, Map<String, String> env) {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new IllegalArgumentException("--conf: cannot read '" + file + "'");
+            throw new ConfigError("--conf: cannot read '" + file + "'");
         }
+        Set<String> envSecrets = secretEnvironment(read(file), env);
+        Redaction redaction = Redaction.of(Map.of(), envSecrets);
         Config root;
+        Config parsed;
         try {
-            Config parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults()
+            parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults()
                     .setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
             if (!overrides.isEmpty()) {
                 parsed = ConfigFactory.parseMap(overrides, "command line").withFallback(parsed);
             }
-            root = parsed.resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
+            // the environment as a fallback of the file, for substitutions only: then the file's own keys again
+            Config resolved = parsed.withFallback(ConfigValueFactory.fromMap(new TreeMap<>(env), "environment"))
+                    .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
+            Config own = ConfigFactory.empty();
+            for (String key : parsed.root().keySet()) {
+                own = own.withFallback(resolved.root().withOnlyKey(key).toConfig());
+            }
+            root = own;
         } catch (ConfigException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            throw new ConfigError(redaction.scrub(file + ": " + e.getMessage()), e);
         }
-        return new Reader(file, root).read();
+        Map<String, String> sparkConf = new TreeMap<>();
+        Set<String> secrets = new TreeSet<>();
+        for (Map.Entry<String, ConfigValue> e : root.entrySet()) {
+            String key = e.getKey().replace("\"", "");
+            Object v = e.getValue().unwrapped();
+            if (key.startsWith("spark.conf.") && !(v instanceof Map || v instanceof List)) {
+                sparkConf.put(key.substring("spark.conf.".length()), String.valueOf(v));
+            }
+            if (redaction.secretKey(key)) {
+                secrets.add(String.valueOf(v));
+                if (v instanceof List<?> l) {
+                    l.forEach(x -> secrets.add(String.valueOf(x)));
+                }
+            }
+        }
+        secrets.addAll(envSecrets);
+        return new Reader(file, root, parsed.root(), Redaction.of(sparkConf, secrets)).read();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigError("--conf: cannot read '" + file + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{\\??\\s*\"?([^}\"\\s]+)\"?\\s*}");
+
+    /** The values of the environment variables that {@code text} substitutes and whose names look like secrets. */
+    static Set<String> secretEnvironment(String text, Map<String, String> env) {
+        Set<String> out = new TreeSet<>();
+        Redaction names = Redaction.of(Map.of(), Set.of());
+        java.util.regex.Matcher m = SUBSTITUTION.matcher(text);
+        while (m.find()) {
+            String name = m.group(1);
+            String value = env.get(name);
+            if (value != null && !value.isEmpty() && names.secretKey(name)) {
+                out.add(value);
+            }
+        }
+        return out;
     }
 
     /** The resolved task of one (task, setting). */
@@ -122,10 +211,15 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
     private static final class Reader {
         private final Path file;
         private final Config root;
+        private final Redaction redaction;
+        /** The file as parsed, before substitutions: where a substituted value's line is. */
+        private final ConfigObject unresolved;
 
-        Reader(Path file, Config root) {
+        Reader(Path file, Config root, ConfigObject unresolved, Redaction redaction) {
             this.file = file;
             this.root = root;
+            this.unresolved = unresolved;
+            this.redaction = redaction;
         }
 
         SweepConfig read() {
@@ -148,8 +242,8 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
                 }
                 defined = TaskConfig.load(tasksPath);
             } catch (IOException | IllegalArgumentException e) {
-                if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith(file.toString())) {
-                    throw iae;
+                if (e instanceof ConfigError ce) {
+                    throw ce;
                 }
                 throw fail(sweep.getValue("tasks-file"), "sweep.tasks-file", e.getMessage());
             }
@@ -209,8 +303,46 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
             boolean report = !sweep.hasPath("report") || bool(sweep, "sweep.", "report");
             SparkSettings spark = spark();
             String hash = hash(root, defined, taskNames);
+            Operations operations = operations(sweep);
             return new SweepConfig(file, name, tasks, List.copyOf(methods), settings, List.copyOf(seeds), output,
-                    report, spark, hash);
+                    report, spark, hash, operations, redaction);
+        }
+
+        private Operations operations(Config sweep) {
+            Operations d = Operations.DEFAULT;
+            Duration timeout = sweep.hasPath("trial-timeout") ? duration(sweep, "trial-timeout") : d.trialTimeout();
+            int attempts = sweep.hasPath("max-attempts") ? positiveInt(sweep, "sweep.", "max-attempts") : d.maxAttempts();
+            boolean diverged = sweep.hasPath("rerun-diverged") ? bool(sweep, "sweep.", "rerun-diverged") : d.rerunDiverged();
+            int every = d.checkpointEvery();
+            if (sweep.hasPath("checkpoint-every")) {
+                ConfigValue v = sweep.getValue("checkpoint-every");
+                if (v.valueType() != ConfigValueType.NUMBER || !(v.unwrapped() instanceof Integer) || (Integer) v.unwrapped() < 0) {
+                    throw fail(v, "sweep.checkpoint-every", "must be an integer number of epochs ≥ 0 (0: a tenth of each stage)");
+                }
+                every = (Integer) v.unwrapped();
+            }
+            boolean keep = sweep.hasPath("keep-checkpoints") ? bool(sweep, "sweep.", "keep-checkpoints") : d.keepCheckpoints();
+            Duration lease = sweep.hasPath("lease-timeout") ? duration(sweep, "lease-timeout") : d.leaseTimeout();
+            return new Operations(timeout, attempts, diverged, every, keep, lease);
+        }
+
+        /** A positive duration with its unit ({@code 90s}, {@code 30m}, {@code 2h}). */
+        private Duration duration(Config c, String key) {
+            ConfigValue v = c.getValue(key);
+            String at = "sweep." + key;
+            if (v.valueType() != ConfigValueType.STRING) {
+                throw fail(v, at, "expected a duration with its unit, e.g. 30m or 2h");
+            }
+            Duration d;
+            try {
+                d = c.getDuration(key);
+            } catch (ConfigException e) {
+                throw fail(v, at, "expected a duration with its unit, e.g. 30m or 2h");
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw fail(v, at, "must be longer than zero");
+            }
+            return d;
         }
 
         private Map<String, Map<String, String>> settings(Config sweep) {
@@ -314,17 +446,40 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
                     gpus = ((Number) v.unwrapped()).doubleValue();
                 }
                 if (s.hasPath("conf")) {
-                    Config c = object(s, "conf");
-                    for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
-                        String key = e.getKey().replace("\"", "");
-                        if (!key.startsWith("spark.")) {
-                            throw fail(e.getValue(), "spark.conf." + key, "Spark settings start with 'spark.'");
-                        }
-                        conf.put(key, scalarOrList(e.getValue(), "spark.conf." + key));
-                    }
+                    sparkConf(object(s, "conf").root(), "", conf);
                 }
             }
             return new SparkSettings(master, cpus, gpus, conf);
+        }
+
+        /**
+         * Every value under {@code spark.conf} is a string, a number or a boolean, as Spark takes them; a list, a
+         * null, or an object under a quoted key ({@code "spark.a.b" { v = 1 }}, which would silently become another
+         * key) is refused. Unquoted dotted keys are nested objects in HOCON and read as the dotted key.
+         */
+        private void sparkConf(ConfigObject obj, String prefix, Map<String, String> out) {
+            for (Map.Entry<String, ConfigValue> e : new TreeMap<>(obj).entrySet()) {
+                String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+                ConfigValue v = e.getValue();
+                String at = "spark.conf.\"" + key + "\"";
+                switch (v.valueType()) {
+                    case OBJECT -> {
+                        if (e.getKey().contains(".")) {
+                            throw fail(v, at, "expected a string, a number or a boolean, got an object");
+                        }
+                        sparkConf((ConfigObject) v, key, out);
+                    }
+                    case LIST -> throw fail(v, at, "expected a string, a number or a boolean, got a list;"
+                            + " write a list setting as one string, e.g. \"a,b\"");
+                    case NULL -> throw fail(v, at, "expected a string, a number or a boolean, got null");
+                    default -> {
+                        if (!key.startsWith("spark.")) {
+                            throw fail(v, "spark.conf." + key, "Spark settings start with 'spark.'");
+                        }
+                        out.put(key, String.valueOf(v.unwrapped()));
+                    }
+                }
+            }
         }
 
         private Path resolveLocal(String path) {
@@ -452,13 +607,40 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
             return String.valueOf(v.unwrapped());
         }
 
-        private IllegalArgumentException fail(ConfigValue v, String key, String message) {
+        /** The error for {@code key}: file, line, key and message, with every secret redacted. */
+        private ConfigError fail(ConfigValue v, String key, String message) {
             int line = v == null || v.origin() == null ? -1 : v.origin().lineNumber();
-            return new IllegalArgumentException(file + (line > 0 ? ":" + line : "") + ": " + key + ": " + message);
+            if (line <= 0) {
+                line = unresolvedLine(key);
+            }
+            return new ConfigError(redaction.scrub(file + (line > 0 ? ":" + line : "") + ": " + key + ": " + message));
         }
 
+        /** The line of {@code key} in the file as written (a substitution from the environment has no other). */
+        private int unresolvedLine(String key) {
+            try {
+                ConfigValue v = unresolved;
+                for (String part : com.typesafe.config.ConfigUtil.splitPath(key)) {
+                    if (!(v instanceof ConfigObject o) || !o.containsKey(part)) {
+                        return -1;
+                    }
+                    v = o.get(part);
+                }
+                return v.origin() == null ? -1 : v.origin().lineNumber();
+            } catch (ConfigException e) {
+                return -1;
+            }
+        }
+
+        /** Over the configuration as it resolved, secrets replaced first: the hash never depends on a credential. */
         private String hash(Config root, Map<String, TaskSpec> defined, List<String> taskNames) {
-            StringBuilder sb = new StringBuilder(root.root().render(ConfigRenderOptions.concise().setJson(true)));
+            Config shown = root;
+            for (Map.Entry<String, ConfigValue> e : root.entrySet()) {
+                if (redaction.secretKey(e.getKey())) {
+                    shown = shown.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(Redaction.REPLACEMENT));
+                }
+            }
+            StringBuilder sb = new StringBuilder(redaction.scrub(shown.root().render(ConfigRenderOptions.concise().setJson(true))));
             for (String t : taskNames) {
                 sb.append('\n').append(t).append('=').append(new TreeMap<>(defined.get(t).toProperties()));
             }
@@ -466,7 +648,8 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
         }
     }
 
-    static boolean hasScheme(String path) {
+    /** Whether {@code path} is a URI with a scheme ({@code s3a:}, {@code hdfs:}, {@code file:}), not a plain path. */
+    public static boolean hasScheme(String path) {
         try {
             URI u = new URI(path);
             return u.getScheme() != null && u.getScheme().length() > 1;

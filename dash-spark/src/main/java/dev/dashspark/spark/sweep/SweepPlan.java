@@ -2,7 +2,7 @@ package dev.dashspark.spark.sweep;
 
 import dev.dashspark.core.trial.Method;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +21,7 @@ public record SweepPlan(SweepConfig config, List<PlannedTrial> trials) {
                         PlannedTrial t = PlannedTrial.of(cfg, task, m, setting, seed, gitRevision);
                         PlannedTrial same = byId.putIfAbsent(t.trialId(), t);
                         if (same != null) {
-                            throw new IllegalArgumentException(cfg.file() + ": sweep.settings: settings '"
+                            throw new dev.dashspark.core.cli.ConfigError(cfg.file() + ": sweep.settings: settings '"
                                     + same.setting() + "' and '" + setting + "' resolve to the same trial for task '"
                                     + task + "' (" + t.trialId() + "); remove one of them");
                         }
@@ -34,7 +34,7 @@ public record SweepPlan(SweepConfig config, List<PlannedTrial> trials) {
     }
 
     /** The plan as a table: one line per trial, then the count. */
-    public void print(PrintStream out) {
+    public void print(PrintWriter out) {
         out.printf("# sweep %s: %d trials (%d tasks x %d methods x %d settings x %d seeds) -> %s%n",
                 config.name(), trials.size(), config.tasks().size(), config.methods().size(),
                 config.settings().size(), config.seeds().size(), config.output());

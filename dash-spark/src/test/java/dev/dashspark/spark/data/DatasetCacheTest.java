@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link DatasetCache} over real files and real synthetic tasks: a second request reads nothing (counted by
- * {@link DatasetCache#loads()}), the key (spec, data path, and seed for synthetic tasks), LRU eviction, one load for
- * concurrent requests, and failed loads not cached.
+ * {@link DatasetCache#loads()}), the key (the stored data's identity and the task's layout, so every setting of a task
+ * shares one copy; the seed for synthetic tasks), LRU eviction, one load for concurrent requests, and failed loads not
+ * cached.
  */
 class DatasetCacheTest {
 
@@ -56,8 +57,6 @@ class DatasetCacheTest {
         TaskData first = cache.get(spec, 1, conf);
         TaskFixtures.assertHolds(arrays, first);
         assertEquals(1, cache.loads());
-        // deleting the file proves the second request is served from memory
-        Files.delete(file);
         assertSame(first, cache.get(spec, 1, conf));
         assertSame(first, cache.get(spec, 99, conf), "real data do not depend on the seed");
         assertSame(first, cache.get(TaskFixtures.spec("ecg", file.toString()), 1, conf), "an equal spec");
@@ -66,26 +65,48 @@ class DatasetCacheTest {
 
         cache.clear();
         assertEquals(0, cache.size());
+        Files.delete(file);
         FileNotFoundException gone = assertThrows(FileNotFoundException.class, () -> cache.get(spec, 1, conf));
         assertEquals("task 'ecg': data: " + file + " does not exist", gone.getMessage());
-        assertEquals(2, cache.loads());
+        assertEquals(1, cache.loads(), "a missing file is found missing before any load");
     }
 
     @Test
-    void anotherDataPathOrAnotherSpecIsAnotherEntry() throws IOException {
+    void settingsOfOneTaskShareOneCopyWhileAnotherFileLayoutOrVersionDoesNot() throws IOException {
         TaskSpec a = task("ecg", 1);
-        TaskSpec otherPath = a.withDataPath(Files.write(tmp.resolve("copy.npz"),
-                Files.readAllBytes(Path.of(a.dataPath()))).toString());
         DatasetCache cache = new DatasetCache(4);
         TaskData d1 = cache.get(a, 0, conf);
-        TaskData d2 = cache.get(otherPath, 0, conf);
-        assertNotSame(d1, d2);
+        TaskSpec otherSetting = with(a, Map.of("batch", "3", "kernels", "3,5", "dilations", "1,2", "search-epochs", "2",
+                "hpo-epochs", "2", "retrain-epochs", "2", "grad-scale", "10"));
+        assertSame(d1, cache.get(otherSetting, 0, conf), "another batch size, search space and budget: one copy");
+        assertSame(d1, cache.get(TaskFixtures.spec("renamed", a.dataPath()), 0, conf), "another task, same file");
+        assertEquals(1, cache.loads());
+
+        TaskSpec otherPath = a.withDataPath(Files.write(tmp.resolve("copy.npz"),
+                Files.readAllBytes(Path.of(a.dataPath()))).toString());
+        assertNotSame(d1, cache.get(otherPath, 0, conf));
         assertEquals(2, cache.loads());
-        TaskSpec otherBatch = new TaskSpec("ecg", 1, 1, new int[]{4}, a.outputKind(), 3, dev.dashspark.core.loss.Loss.CE, dev.dashspark.core.metric.Metrics.parse("accuracy"),
-                dev.dashspark.core.backbone.BackboneType.RESNET1D, new int[]{3}, new int[]{1}, 3, 1, 1, 1, 100, 1.0, dev.dashspark.core.trial.HpoGrid.REFERENCE,
-                dev.dashspark.core.task.TargetNormalization.NONE, a.dataPath(), null, null);
-        cache.get(otherBatch, 0, conf);
-        assertEquals(3, cache.loads(), "a spec differing only in batch size is another key");
+
+        TaskSpec fourClasses = with(a, Map.of("outputs", "4"));
+        assertThrows(dev.dashspark.core.io.DataFileException.class, () -> cache.get(fourClasses, 0, conf),
+                "another layout reads again (and this file has 3 one-hot classes)");
+        assertEquals(3, cache.loads());
+
+        Map<String, INDArray> rewritten = TaskFixtures.arrays(40);
+        Files.write(Path.of(a.dataPath()), Npy.toNpz(rewritten));
+        Files.setLastModifiedTime(Path.of(a.dataPath()), java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(Path.of(a.dataPath())).toMillis() + 2000));
+        TaskData d2 = cache.get(a, 0, conf);
+        assertNotSame(d1, d2, "a file rewritten in place is read again");
+        TaskFixtures.assertHolds(rewritten, d2);
+        assertEquals(4, cache.loads());
+    }
+
+    /** {@code spec} with some of its keys set otherwise. */
+    private static TaskSpec with(TaskSpec spec, Map<String, String> keys) {
+        Map<String, String> p = new java.util.LinkedHashMap<>(spec.toProperties());
+        p.putAll(keys);
+        return TaskSpec.fromProperties(spec.name(), p);
     }
 
     @Test
@@ -116,16 +137,16 @@ class DatasetCacheTest {
         cache.get(c, 0, conf);                  // evicts b
         assertEquals(3, cache.loads());
         assertEquals(2, cache.size());
-        assertTrue(cache.contains(a, 0));
-        assertFalse(cache.contains(b, 0));
-        assertTrue(cache.contains(c, 0));
+        assertTrue(cache.contains(a, 0, conf));
+        assertFalse(cache.contains(b, 0, conf));
+        assertTrue(cache.contains(c, 0, conf));
         assertEquals(List.of("a (" + a.dataPath() + ")", "c (" + c.dataPath() + ")"), cache.describe());
 
         assertSame(da, cache.get(a, 0, conf));
         assertEquals(3, cache.loads());
         cache.get(b, 0, conf);                  // reloads b, evicts c
         assertEquals(4, cache.loads());
-        assertFalse(cache.contains(c, 0));
+        assertFalse(cache.contains(c, 0, conf));
     }
 
     @Test
@@ -193,7 +214,12 @@ class DatasetCacheTest {
     @Test
     @Timeout(60)
     void aFailedLoadReachesEveryWaiterAndIsNotCached() throws Exception {
-        Path file = tmp.resolve("late.npz");
+        Map<String, INDArray> arrays = TaskFixtures.arrays(7);
+        byte[] good = Npy.toNpz(arrays);
+        byte[] corrupt = good.clone();
+        corrupt[corrupt.length / 3] ^= 0x55;
+        Path file = Files.write(tmp.resolve("late.npz"), corrupt);
+        java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
         TaskSpec spec = TaskFixtures.spec("late", file.toString());
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch loading = new CountDownLatch(1);
@@ -229,16 +255,17 @@ class DatasetCacheTest {
                     () -> owner.get(30, TimeUnit.SECONDS));
             waiter.join(30_000);
             for (Throwable t : java.util.Arrays.asList(e.getCause(), waiterGot.get())) {
-                assertTrue(t instanceof FileNotFoundException, String.valueOf(t));
-                assertEquals("task 'late': data: " + file + " does not exist", t.getMessage());
+                assertTrue(t instanceof dev.dashspark.core.io.DataFileException, String.valueOf(t));
+                assertTrue(t.getMessage().startsWith("task 'late': data: " + file), t.getMessage());
             }
-            assertEquals(1, cache.loads(), "the waiter got the owner's failure, it did not load itself");
+            assertSame(e.getCause(), waiterGot.get(), "the waiter got the owner's failure");
+            assertEquals(1, cache.loads(), "the waiter did not load itself");
             assertEquals(0, cache.size());
 
-            Map<String, INDArray> arrays = TaskFixtures.arrays(7);
-            Files.write(file, Npy.toNpz(arrays));
+            Files.write(file, good);
+            Files.setLastModifiedTime(file, modified);
             TaskFixtures.assertHolds(arrays, cache.get(spec, 0, conf));
-            assertEquals(2, cache.loads(), "a failed load is not cached");
+            assertEquals(2, cache.loads(), "a failed load is not cached: the same file (same key) is read again");
         } finally {
             release.countDown();
             pool.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.dashspark.spark.data;
 
+import dev.dashspark.core.io.DataFileException;
 import dev.dashspark.core.io.Npy;
 import dev.dashspark.core.task.SyntheticTasks;
 import dev.dashspark.core.task.TaskData;
@@ -161,12 +162,13 @@ class HadoopDataSourceTest {
         Path dir = TaskFixtures.npyDir(tmp.resolve("ecg"), arrays);
         TaskSpec spec = TaskFixtures.spec("ecg", dir.toString());
 
+        String expected = "task 'ecg': data: " + dir + ": missing arrays x_train, y_test (found x_test, x_val, y_train,"
+                + " y_val; a task file holds x_train, y_train, x_test, y_test and optionally x_val with y_val)";
         IllegalArgumentException check = assertThrows(IllegalArgumentException.class,
                 () -> TaskDataLoader.checkReadable(spec, conf));
-        assertTrue(check.getMessage().startsWith("task 'ecg': data: " + dir
-                + " is a directory without [x_train.npy, y_test.npy]"), check.getMessage());
-        IOException load = assertThrows(IOException.class, () -> TaskDataLoader.load(spec, 0, conf));
-        assertEquals(dir + ": missing file 'x_train.npy' (array 'x_train' of task 'ecg')", load.getMessage());
+        assertEquals(expected, check.getMessage());
+        DataFileException load = assertThrows(DataFileException.class, () -> TaskDataLoader.load(spec, 0, conf));
+        assertEquals(expected, load.getMessage());
     }
 
     @Test
@@ -176,38 +178,65 @@ class HadoopDataSourceTest {
         Path dir = TaskFixtures.npyDir(tmp.resolve("ecg"), arrays);
         IllegalArgumentException check = assertThrows(IllegalArgumentException.class,
                 () -> TaskDataLoader.checkReadable(TaskFixtures.spec("ecg", dir.toString()), conf));
-        assertEquals("task 'ecg': data: " + dir + " has x_val.npy without y_val.npy", check.getMessage());
+        assertEquals("task 'ecg': data: " + dir + ": array x_val without y_val (give both, or neither to hold a"
+                + " validation split out of train)", check.getMessage());
     }
 
     @Test
     void filesThatAreNotNpzOrNpyAreRejectedByTheCheck() throws IOException {
-        Path text = Files.writeString(tmp.resolve("ecg.npz"), "not a zip", StandardCharsets.UTF_8);
+        Path text = Files.writeString(tmp.resolve("ecg.npz"), "not a zip but long enough to be one",
+                StandardCharsets.UTF_8);
         IllegalArgumentException npz = assertThrows(IllegalArgumentException.class,
                 () -> TaskDataLoader.checkReadable(TaskFixtures.spec("ecg", text.toString()), conf));
-        assertEquals("task 'ecg': data: " + text + " is not an .npz archive (a zip file)", npz.getMessage());
+        assertEquals("task 'ecg': data: " + text + ": is not an .npz archive (no zip directory; an .npz is what"
+                + " numpy.savez writes)", npz.getMessage());
 
         Path empty = Files.write(tmp.resolve("empty.npz"), new byte[0]);
         IllegalArgumentException short_ = assertThrows(IllegalArgumentException.class,
                 () -> TaskDataLoader.checkReadable(TaskFixtures.spec("ecg", empty.toString()), conf));
-        assertEquals("task 'ecg': data: " + empty + " is not an .npz archive (a zip file) (only 0 bytes)",
-                short_.getMessage());
+        assertEquals("task 'ecg': data: " + empty + ": is empty; expected an .npz archive", short_.getMessage());
 
         Path dir = TaskFixtures.npyDir(tmp.resolve("dir"), TaskFixtures.arrays(4));
         Files.writeString(dir.resolve("y_train.npy"), "garbage!", StandardCharsets.UTF_8);
         IllegalArgumentException npy = assertThrows(IllegalArgumentException.class,
                 () -> TaskDataLoader.checkReadable(TaskFixtures.spec("ecg", dir.toString()), conf));
-        assertEquals("task 'ecg': data: " + dir + "/y_train.npy is not an .npy file", npy.getMessage());
+        assertEquals("task 'ecg': data: " + dir + "/y_train.npy: is not an .npy array (it does not start with"
+                + " \\x93NUMPY)", npy.getMessage());
     }
 
     @Test
-    void arraysThatDoNotFitTheTaskAreRejectedNamingTheFile() throws IOException {
+    void valuesThatDoNotFitTheTaskAreRejectedOnLoadNamingFileAndArray() throws IOException {
         Map<String, INDArray> arrays = TaskFixtures.arrays(5);
         arrays.put("y_train", org.nd4j.linalg.factory.Nd4j.createFromArray(new long[]{2, 0, 7}));
         Path file = Files.write(tmp.resolve("ecg.npz"), Npy.toNpz(arrays));
         TaskSpec spec = TaskFixtures.spec("ecg", file.toString());
         TaskDataLoader.checkReadable(spec, conf);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TaskDataLoader.load(spec, 0, conf));
-        assertEquals(file + "[y_train]: label 7 of sample 2 is not a class index in [0, 3)", e.getMessage());
+        DataFileException e = assertThrows(DataFileException.class, () -> TaskDataLoader.load(spec, 0, conf));
+        assertEquals("task 'ecg': data: " + file + "[y_train]: label 7 of sample 2 is not a class index in [0, 3)",
+                e.getMessage());
+    }
+
+    @Test
+    void positionalAndBulkReadsOfAFile() throws IOException {
+        byte[] bytes = new byte[100_000];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 31);
+        }
+        Files.write(tmp.resolve("blob"), bytes);
+        HadoopDataSource src = new HadoopDataSource(tmp.toUri().toString(), conf);
+        try (dev.dashspark.core.io.RandomAccessInput in = src.openRandom("blob")) {
+            assertEquals(bytes.length, in.length());
+            byte[] b = new byte[10];
+            in.readFully(70_000, b, 0, 10);
+            assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 70_000, 70_010), b);
+            in.readFully(5, b, 0, 10);
+            assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 5, 15), b);
+            assertThrows(java.io.EOFException.class, () -> in.readFully(99_995, new byte[10], 0, 10));
+            try (InputStream s = java.nio.channels.Channels.newInputStream(in.channel(30_000, 50_000))) {
+                assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 30_000, 80_000), s.readAllBytes());
+            }
+        }
+        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> src.openRandom("nope"));
+        assertEquals(src.describe() + "/nope does not exist", e.getMessage());
     }
 }

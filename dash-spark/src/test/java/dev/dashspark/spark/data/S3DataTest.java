@@ -119,8 +119,57 @@ class S3DataTest {
         s3.put("tasks/partial/x_train.npy", Npy.toNpy(partial.get("x_train")));
         IllegalArgumentException dir = assertThrows(IllegalArgumentException.class,
                 () -> TaskDataLoader.checkReadable(TaskFixtures.spec("ecg", s3.uri("tasks/partial")), s3.configuration()));
-        assertTrue(dir.getMessage().startsWith("task 'ecg': data: " + s3.uri("tasks/partial")
-                + " is a directory without [y_train.npy, x_test.npy, y_test.npy]"), dir.getMessage());
+        assertEquals("task 'ecg': data: " + s3.uri("tasks/partial") + ": missing arrays y_train, x_test, y_test"
+                + " (found x_train; a task file holds x_train, y_train, x_test, y_test and optionally x_val with y_val)",
+                dir.getMessage());
+    }
+
+    /** Bytes S3A's streams fetched (read, skipped or drained) plus those left unread when a request was aborted. */
+    private static long fetched(FileSystem fs) {
+        Long total = fs.getStorageStatistics().getLong("stream_read_total_bytes");
+        Long aborted = fs.getStorageStatistics().getLong("stream_read_bytes_discarded_in_abort");
+        assertTrue(total != null && aborted != null, "S3A statistics: " + fs.getStorageStatistics());
+        return total + aborted;
+    }
+
+    @Test
+    void theDriversHeaderCheckReadsRangesNotWholeFiles() throws IOException {
+        long n = 2000;
+        Map<String, byte[]> arrays = new java.util.LinkedHashMap<>();
+        arrays.put("x_train", Npy.toNpy(dev.dashspark.core.io.NpyHeader.of(dev.dashspark.core.io.NpyDtype.FLOAT32,
+                java.nio.ByteOrder.LITTLE_ENDIAN, false, n, 1, 1000), i -> i % 97));
+        arrays.put("y_train", Npy.toNpy(dev.dashspark.core.io.NpyHeader.of(dev.dashspark.core.io.NpyDtype.INT64,
+                java.nio.ByteOrder.LITTLE_ENDIAN, false, n), i -> i % 3));
+        arrays.put("x_test", Npy.toNpy(dev.dashspark.core.io.NpyHeader.of(dev.dashspark.core.io.NpyDtype.FLOAT32,
+                java.nio.ByteOrder.LITTLE_ENDIAN, false, 2, 1, 1000), i -> 1));
+        arrays.put("y_test", Npy.toNpy(dev.dashspark.core.io.NpyHeader.of(dev.dashspark.core.io.NpyDtype.INT64,
+                java.nio.ByteOrder.LITTLE_ENDIAN, false, 2), i -> 1));
+        byte[] npz = Npy.zip(arrays, false);
+        s3.put("tasks/big.npz", npz);
+        for (Map.Entry<String, byte[]> e : arrays.entrySet()) {
+            s3.put("tasks/big/" + e.getKey() + ".npy", e.getValue());
+        }
+        Configuration conf = s3.configuration();
+        FileSystem fs = new Path(s3.uri("")).getFileSystem(conf);
+        for (String location : List.of(s3.uri("tasks/big.npz"), s3.uri("tasks/big"))) {
+            Map<String, String> p = new java.util.LinkedHashMap<>(TaskFixtures.spec("big", location).toProperties());
+            p.put("shape", "1000");
+            TaskSpec spec = TaskSpec.fromProperties("big", p);
+            long before = fetched(fs);
+            TaskDataLoader.checkReadable(spec, conf);
+            long header = fetched(fs) - before;
+            assertTrue(header < npz.length / 16, location + ": the header check fetched " + header + " of "
+                    + npz.length + " bytes");
+            before = fetched(fs);
+            TaskData d = TaskDataLoader.load(spec, 0, conf);
+            long load = fetched(fs) - before;
+            assertTrue(load >= npz.length - 1024, location + ": the load fetched " + load + " bytes, the data are "
+                    + npz.length + " (the counter counts what a whole read costs)");
+            assertEquals(96.0, d.xTrain().getDouble(0, 0, 96), 0.0);
+            assertEquals((n * 1000 - 1) % 97, d.xTrain().getDouble(n - 1, 0, 999), 0.0);
+            System.out.println("S3DataTest: " + location + ": header check fetched " + header + " bytes, load "
+                    + load + ", of " + npz.length);
+        }
     }
 
     @Test

@@ -59,17 +59,17 @@ final class TaskFixtures {
     }
 
     /**
-     * The task's arrays as a file would hold them, distinct per {@code salt}: x (B, L) float64 without the channel
-     * axis, y_train int64 class indices, y_test one-hot float64; x_val/y_val present.
+     * The task's arrays as a file would hold them, distinct per {@code salt}: x (B, 1, L) float64, y_train int64
+     * class indices, y_test one-hot float64; x_val/y_val present.
      */
     static Map<String, INDArray> arrays(int salt) {
         Map<String, INDArray> a = new LinkedHashMap<>();
-        a.put("x_train", Nd4j.createFromArray(new double[][]{
-                {1 + salt, 2, 3, 4}, {5, 6 + salt, 7, 8}, {9, 10, 11 + salt, 12.5}}));
+        a.put("x_train", Nd4j.createFromArray(new double[][][]{
+                {{1 + salt, 2, 3, 4}}, {{5, 6 + salt, 7, 8}}, {{9, 10, 11 + salt, 12.5}}}));
         a.put("y_train", Nd4j.createFromArray(new long[]{2, 0, 1}));
-        a.put("x_val", Nd4j.createFromArray(new double[][]{{-1, -2, -3, -4 - salt}}));
+        a.put("x_val", Nd4j.createFromArray(new double[][][]{{{-1, -2, -3, -4 - salt}}}));
         a.put("y_val", Nd4j.createFromArray(new long[]{1}));
-        a.put("x_test", Nd4j.createFromArray(new double[][]{{0.5, 0.25, salt, 0.125}, {100, 200, 300, 400}}));
+        a.put("x_test", Nd4j.createFromArray(new double[][][]{{{0.5, 0.25, salt, 0.125}}, {{100, 200, 300, 400}}}));
         a.put("y_test", Nd4j.createFromArray(new double[][]{{0, 1, 0}, {1, 0, 0}}));
         return a;
     }
@@ -93,10 +93,9 @@ final class TaskFixtures {
         assertEquals(Nd4j.createFromArray(new float[][]{{0, 1, 0}, {1, 0, 0}}), d.yTest());
     }
 
-    /** x as written (B, L) float64 versus x as read (B, 1, L) float32: same values, channel axis added. */
+    /** x as written (B, 1, L) float64 versus x as read, float32: same shape and values. */
     private static void assertSameValues(INDArray written, INDArray read) {
-        long[] s = written.shape();
-        assertArrayEquals(new long[]{s[0], 1, s[1]}, read.shape());
+        assertArrayEquals(written.shape(), read.shape());
         assertEquals(DataType.FLOAT, read.dataType());
         double[] w = written.dup('c').data().asDouble();
         double[] r = read.castTo(DataType.DOUBLE).dup('c').data().asDouble();

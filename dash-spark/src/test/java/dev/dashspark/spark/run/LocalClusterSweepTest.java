@@ -4,6 +4,7 @@ import dev.dashspark.spark.results.ResultsTable;
 import dev.dashspark.spark.sweep.SweepConfig;
 import dev.dashspark.spark.sweep.SweepFixtures;
 import dev.dashspark.spark.sweep.SweepPlan;
+import dev.dashspark.spark.testing.LocalSpark;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +33,6 @@ class LocalClusterSweepTest {
 
     @Test
     void trialsRunAndCommitOnSeparateExecutorJvms(@TempDir Path dir) throws Exception {
-        Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path smi = bin.resolve("nvidia-smi");
         Files.writeString(smi, "#!/bin/sh\nprintf '0\\n1\\n'\n");
@@ -41,20 +42,12 @@ class LocalClusterSweepTest {
         for (Path p : new Path[]{smi, discovery}) {
             p.toFile().setExecutable(true);
         }
-        String flags = System.getProperty("dash.test.jvmFlags", "");
-        SparkSession spark = SparkSession.builder().master("local-cluster[2,1,1536]").appName("LocalClusterSweepTest")
-                .config("spark.ui.enabled", "false")
-                .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-                .config("spark.executor.extraJavaOptions", flags + " -Dorg.bytedeco.javacpp.maxphysicalbytes=3G"
-                        + " -Dlog4j2.configurationFile=log4j2-test.xml")
-                .config("spark.executorEnv.OMP_NUM_THREADS", "1")
-                .config("spark.executor.memory", "1536m")
-                .config("spark.worker.resource.gpu.amount", "2")
-                .config("spark.worker.resource.gpu.discoveryScript", discovery.toString())
-                .config("spark.executor.resource.gpu.amount", "1")
-                .config("spark.executor.resource.gpu.discoveryScript", discovery.toString())
-                .config("spark.task.resource.gpu.amount", "1")
-                .getOrCreate();
+        SparkSession spark = LocalSpark.cluster(LocalClusterSweepTest.class, Map.of(
+                "spark.worker.resource.gpu.amount", "2",
+                "spark.worker.resource.gpu.discoveryScript", discovery.toString(),
+                "spark.executor.resource.gpu.amount", "1",
+                "spark.executor.resource.gpu.discoveryScript", discovery.toString(),
+                "spark.task.resource.gpu.amount", "1"));
         try {
             SweepFixtures.tasks(dir, false);
             SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,

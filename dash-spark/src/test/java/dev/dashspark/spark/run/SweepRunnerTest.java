@@ -66,9 +66,28 @@ class SweepRunnerTest {
                 SweepFixtures.body(dir, "tiny", "dash, backbone, random", "0, 1", null), null));
         SweepPlan plan = SweepPlan.expand(cfg, "test-rev");
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-        SweepRunner.Summary s = SweepRunner.run(spark, plan, new java.io.PrintStream(log, true, "UTF-8"));
+        // the jobs in flight at once, sampled while the sweep runs: a bounded window, not all six at once
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                most.accumulateAndGet(spark.sparkContext().statusTracker().getActiveJobIds().length, Math::max);
+                Thread.onSpinWait();
+            }
+        });
+        sampler.start();
+        SweepRunner.Summary s;
+        try {
+            s = SweepRunner.run(spark, plan, new java.io.PrintStream(log, true, "UTF-8"));
+        } finally {
+            sampling.set(false);
+            sampler.join();
+        }
+        assertEquals(4, SweepRunner.window(spark, cfg), "twice the 2 slots of local[2]");
+        assertTrue(most.get() >= 2 && most.get() <= 4, "jobs in flight at once: " + most.get());
         List<String> lines = log.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-        assertTrue(lines.get(0).startsWith("[sweep test] start: 6 planned, 0 already OK, 6 to run -> "), lines.get(0));
+        assertTrue(lines.get(0).startsWith("[sweep test] start: 6 planned, 0 already OK, 6 to run, 0 not rerun"),
+                lines.get(0));
         assertTrue(lines.stream().anyMatch(l -> l.matches("\\[sweep test] 6/6 done \\(OK 6, FAILED 0, DIVERGED 0; "
                 + "0 skipped as already OK\\), \\d+ running, elapsed \\d+s, ETA 0s")), String.join("\n", lines));
         assertEquals(6, lines.stream().filter(l -> l.matches("\\[sweep test] trial tiny/\\S+/quick/seed \\d \\(\\w{16}\\) OK .*")).count(),
@@ -152,15 +171,15 @@ class SweepRunnerTest {
     }
 
     @Test
-    void aTrialThatThrowsAndOneThatDivergesLandAsFailedAndDivergedWhileOthersSucceed(@TempDir Path dir) throws Exception {
+    void badDataLandAsFailedAndADivergingTrialAsDivergedWhileOthersSucceed(@TempDir Path dir) throws Exception {
         SweepFixtures.tasks(dir, true);
         SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,
-                SweepFixtures.body(dir, "tiny, nan-data, bad-labels", "backbone", "0", null), null));
+                SweepFixtures.body(dir, "tiny, nan-data, bad-labels, huge-data", "backbone", "0", null), null));
         SweepPlan plan = SweepPlan.expand(cfg, "test-rev");
         SweepRunner.Summary s = SweepRunner.run(spark, plan, System.out);
-        assertEquals(3, s.ran());
+        assertEquals(4, s.ran());
         assertEquals(1, s.ok());
-        assertEquals(1, s.failed());
+        assertEquals(2, s.failed());
         assertEquals(1, s.diverged());
         assertFalse(s.allOk());
         Map<String, Row> byTask = new HashMap<>();
@@ -168,7 +187,12 @@ class SweepRunnerTest {
             byTask.put(r.getString(r.fieldIndex("task")), r);
         }
         assertEquals("OK", byTask.get("tiny").getString(byTask.get("tiny").fieldIndex("status")));
-        Row diverged = byTask.get("nan-data");
+        Row nan = byTask.get("nan-data");
+        assertEquals("FAILED", nan.getString(nan.fieldIndex("status")), "NaN inputs are a data error, not a divergence");
+        String nanMsg = nan.getString(nan.fieldIndex("error_message"));
+        assertTrue(nanMsg.contains("task 'nan-data': data: " + dir.resolve("nan-data") + "/x_train.npy: NaN at [0, 0, 5]"
+                + " (sample 0); inputs must be finite"), nanMsg);
+        Row diverged = byTask.get("huge-data");
         assertEquals("DIVERGED", diverged.getString(diverged.fieldIndex("status")));
         assertTrue(diverged.getString(diverged.fieldIndex("error_message")).toLowerCase().contains("nan")
                 || diverged.getString(diverged.fieldIndex("error_message")).contains("finite"),
@@ -177,25 +201,48 @@ class SweepRunnerTest {
         Row failed = byTask.get("bad-labels");
         assertEquals("FAILED", failed.getString(failed.fieldIndex("status")));
         String msg = failed.getString(failed.fieldIndex("error_message"));
-        assertTrue(msg.contains("7") && msg.contains("y_train"), msg);
+        assertTrue(msg.contains("y_train.npy: label 7 of sample 1 is not a class index in [0, 2)"), msg);
         assertEquals(Double.POSITIVE_INFINITY, failed.getDouble(failed.fieldIndex("error")));
         assertTrue(Double.isNaN(failed.getDouble(failed.fieldIndex("metric_value"))));
         assertEquals("accuracy", failed.getString(failed.fieldIndex("metric_name")));
         assertNull(failed.get(failed.fieldIndex("arch")));
 
-        // a rerun retries the two that did not succeed (attempt 2) and leaves the OK one alone
+        // a rerun retries the FAILED trials (attempt 2), not the DIVERGED one (the same seed diverges again)
         SweepRunner.Summary rerun = SweepRunner.run(spark, plan, System.out);
         assertEquals(2, rerun.ran());
         assertEquals(1, rerun.skipped());
-        Map<String, Row> latest = rows(s.resultsPath());
-        for (Row r : latest.values()) {
-            if (!r.getString(r.fieldIndex("task")).equals("tiny")) {
-                assertEquals(2, r.getInt(r.fieldIndex("attempt")), r.toString());
+        assertEquals(1, rerun.notRerun());
+        assertEquals(2, attempt(s.resultsPath(), "bad-labels"));
+        assertEquals(2, attempt(s.resultsPath(), "nan-data"));
+        assertEquals(1, attempt(s.resultsPath(), "huge-data"));
+        // the third run is the FAILED trials' last (sweep.max-attempts = 3 by default); the fourth runs nothing
+        assertEquals(2, SweepRunner.run(spark, plan, System.out).ran());
+        SweepRunner.Summary fourth = SweepRunner.run(spark, plan, System.out);
+        assertEquals(0, fourth.ran());
+        assertEquals(3, fourth.notRerun());
+        assertEquals(Map.of("OK", 1, "FAILED", 2, "DIVERGED", 1, "MISSING", 0), fourth.statuses());
+        assertFalse(fourth.complete());
+        assertEquals(3, attempt(s.resultsPath(), "bad-labels"));
+        assertEquals(4, rows(s.resultsPath()).size(), "one row per trial although 8 attempts were committed");
+        assertEquals(8, committed(s.resultsPath()).size());
+
+        // with sweep.rerun-diverged the DIVERGED trial runs again (attempt 2); a fourth FAILED attempt still does not
+        SweepConfig rerunDiverged = SweepConfig.load(SweepFixtures.sweep(dir, SweepFixtures.body(dir,
+                "tiny, nan-data, bad-labels, huge-data", "backbone", "0", "rerun-diverged = true"), null));
+        SweepRunner.Summary again = SweepRunner.run(spark, SweepPlan.expand(rerunDiverged, "test-rev"), System.out);
+        assertEquals(1, again.ran());
+        assertEquals(1, again.diverged());
+        assertEquals(2, attempt(s.resultsPath(), "huge-data"));
+        assertNotNull(ResultsTable.readAllAttempts(spark, s.resultsPath()));
+    }
+
+    private static int attempt(String results, String task) {
+        for (Row r : rows(results).values()) {
+            if (r.getString(r.fieldIndex("task")).equals(task)) {
+                return r.getInt(r.fieldIndex("attempt"));
             }
         }
-        assertEquals(3, latest.size(), "one row per trial although 5 attempts were committed");
-        assertEquals(5, committed(s.resultsPath()).size());
-        assertNotNull(ResultsTable.readAllAttempts(spark, s.resultsPath()));
+        throw new AssertionError("no row of task " + task);
     }
 
     @Test

@@ -50,7 +50,7 @@ class SweepConfigTest {
         SweepConfig.ResolvedTask t = c.task("tiny", "quick");
         assertEquals(7, t.spec().retrainEpochs());
         assertEquals(1, t.spec().searchEpochs());
-        assertEquals("none", t.options().hpoGrid());
+        assertEquals(dev.dashspark.core.trial.HpoGrid.NONE, t.options().hpoGrid());
         assertEquals(dir.resolve("out").toString(), c.output());
         assertEquals(4, c.trialCount());
         assertEquals("local[2]", c.spark().master());
@@ -65,7 +65,7 @@ class SweepConfigTest {
         assertEquals(List.of("small", "wide"), List.copyOf(c.settings().keySet()));
         assertEquals(3, c.task("tiny", "wide").spec().kernels().length);
         assertEquals(2, c.task("tiny", "small").spec().kernels().length);
-        assertEquals("lr", c.task("tiny", "wide").options().hpoGrid());
+        assertEquals(dev.dashspark.core.trial.HpoGrid.LR, c.task("tiny", "wide").options().hpoGrid());
     }
 
     @Test
@@ -177,12 +177,83 @@ class SweepConfigTest {
     void planPrintsOneLinePerTrial() throws Exception {
         SweepPlan p = SweepPlan.expand(load(valid(""), null), "rev");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        p.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        p.print(new java.io.PrintWriter(new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8), true));
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(2 + 4, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("# sweep test: 4 trials (1 tasks x 2 methods x 1 settings x 2 seeds)"), lines.get(0));
         for (PlannedTrial t : p.trials()) {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith(t.trialId()) && l.contains(t.method())), t.label());
         }
+    }
+
+    @Test
+    void operationsHaveDefaultsAndAreValidated() throws Exception {
+        SweepConfig.Operations d = load(valid(""), null).operations();
+        assertEquals(SweepConfig.Operations.DEFAULT, d);
+        assertEquals(null, d.trialTimeout());
+        assertEquals(3, d.maxAttempts());
+        SweepConfig.Operations o = load(valid("trial-timeout = 90m\nmax-attempts = 5\nrerun-diverged = true\n"
+                + "checkpoint-every = 4\nkeep-checkpoints = true\nlease-timeout = 30s"), null).operations();
+        assertEquals(new SweepConfig.Operations(java.time.Duration.ofMinutes(90), 5, true, 4, true,
+                java.time.Duration.ofSeconds(30)), o);
+        assertTrue(error(valid("trial-timeout = 30"), null).matches(".*sweep.conf:\\d+: sweep.trial-timeout: expected a"
+                + " duration with its unit, e.g. 30m or 2h"), "a bare number has no unit");
+        assertTrue(error(valid("trial-timeout = \"0s\""), null).contains("sweep.trial-timeout: must be longer than zero"));
+        assertTrue(error(valid("max-attempts = 0"), null).contains("sweep.max-attempts: '0' must be a positive integer"));
+        assertTrue(error(valid("checkpoint-every = -1"), null).contains("sweep.checkpoint-every: must be an integer"));
+        assertTrue(error(valid("rerun-diverged = sometimes"), null).contains("sweep.rerun-diverged: 'sometimes' must be true or false"));
+    }
+
+    @Test
+    void sparkConfTakesStringsNumbersAndBooleansAndRefusesEverythingElseWithFileLineAndKey() throws Exception {
+        SweepConfig c = load(valid(""), "conf {\n spark.a.b = x\n \"spark.c.d\" = 2\n spark { e = true }\n}");
+        assertEquals(Map.of("spark.a.b", "x", "spark.c.d", "2", "spark.e", "true"), c.spark().conf());
+        Path f = dir.resolve("sweep.conf");
+        String m = error(valid(""), "conf {\n  \"spark.x.list\" = [1, 2]\n}");
+        assertEquals(f + ":" + line(f, "spark.x.list") + ": spark.conf.\"spark.x.list\": expected a string, a number or a boolean, got a list;"
+                + " write a list setting as one string, e.g. \"a,b\"", m);
+        m = error(valid(""), "conf {\n  \"spark.hadoop.fs.s3a.secret.key\" { v = 1 }\n}");
+        assertEquals(f + ":" + line(f, "secret.key") + ": spark.conf.\"spark.hadoop.fs.s3a.secret.key\": expected a string, a number or a boolean,"
+                + " got an object", m);
+        m = error(valid(""), "conf {\n  \"spark.y\" = null\n}");
+        assertTrue(m.startsWith(f + ":" + line(f, "spark.y") + ": spark.conf.\"spark.y\": expected a string, a number or a boolean, got null"), m);
+    }
+
+    @Test
+    void secretsFromTheEnvironmentNeverAppearInErrorsLogsOrTheHash() throws Exception {
+        String secret = "s3cr3t-Value-4711";
+        Map<String, String> env = Map.of("DASH_TEST_SECRET", secret, "DASH_OTHER", "7");
+        SweepFixtures.tasks(dir, false);
+        // a secret-looking variable used where a number belongs: the error has file, line and key, never the value
+        Path f = SweepFixtures.sweep(dir, valid(""), "task-cpus = ${?DASH_TEST_SECRET}");
+        String m = assertThrows(IllegalArgumentException.class, () -> SweepConfig.load(f, Map.of(), env)).getMessage();
+        assertEquals(f + ":" + line(f, "task-cpus") + ": spark.task-cpus: '" + Redaction.REPLACEMENT + "' must be a positive integer", m);
+        assertTrue(assertThrows(dev.dashspark.core.cli.ConfigError.class, () -> SweepConfig.load(f, Map.of(), env))
+                .getMessage().contains("spark.task-cpus"), "a ConfigError: exit status 2");
+        // a credential under a secret-looking key: redacted wherever the configuration is shown, not in the hash
+        Path ok = SweepFixtures.sweep(dir, valid(""), "conf {\n \"spark.hadoop.fs.s3a.secret.key\" = ${?DASH_TEST_SECRET}\n"
+                + " \"spark.hadoop.fs.s3a.access.key\" = \"AKIA-literal-key\"\n \"spark.other\" = ${?DASH_OTHER}\n}");
+        SweepConfig c = SweepConfig.load(ok, Map.of(), env);
+        assertEquals(secret, c.spark().conf().get("spark.hadoop.fs.s3a.secret.key"), "Spark still gets the value");
+        Map<String, String> shown = c.redaction().map(c.spark().conf());
+        assertEquals(Map.of("spark.hadoop.fs.s3a.secret.key", Redaction.REPLACEMENT,
+                "spark.hadoop.fs.s3a.access.key", Redaction.REPLACEMENT, "spark.other", "7"), shown);
+        assertEquals("key " + Redaction.REPLACEMENT + " and " + Redaction.REPLACEMENT,
+                c.redaction().scrub("key " + secret + " and AKIA-literal-key"));
+        SweepConfig other = SweepConfig.load(ok, Map.of(), Map.of("DASH_TEST_SECRET", "another-secret", "DASH_OTHER", "7"));
+        assertEquals(c.configHash(), other.configHash(), "the hash does not depend on a credential");
+        SweepConfig changed = SweepConfig.load(ok, Map.of(), Map.of("DASH_TEST_SECRET", secret, "DASH_OTHER", "8"));
+        assertNotEquals(c.configHash(), changed.configHash(), "it does on everything else");
+    }
+
+    /** The 1-based line of {@code file} that contains {@code text}. */
+    private static int line(Path file, String text) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(text + " not in " + file);
     }
 }

@@ -12,15 +12,16 @@ import java.nio.file.Path;
 
 /**
  * Sweep configurations for tests, written into a directory: a tasks file with a tiny long-lag task ({@code tiny},
- * a few seconds per trial) and, on request, two file-backed tasks that go wrong on the executor: {@code nan-data}
- * (inputs with NaN: the training loss is NaN, the trial DIVERGES) and {@code bad-labels} (a class label out of range:
- * reading the data throws, the trial FAILS).
+ * a few seconds per trial) and, on request, three file-backed tasks that go wrong on the executor, where only their
+ * values show it: {@code nan-data} (an input is NaN: reading the data refuses it, the trial FAILS),
+ * {@code bad-labels} (a class label out of range: the trial FAILS) and {@code huge-data} (finite inputs near
+ * float32's largest value: the data are valid, but the training loss overflows to NaN, the trial DIVERGES).
  */
 public final class SweepFixtures {
     private SweepFixtures() {
     }
 
-    static final String TINY = """
+    public static final String TINY = """
             task.tiny.dims = 1
             task.tiny.channels = 1
             task.tiny.shape = 64
@@ -43,18 +44,33 @@ public final class SweepFixtures {
             task.tiny.synthetic.test = 16
             """;
 
+    /** The tiny synthetic task under another name, with {@code key = value} overrides (e.g. a longer budget). */
+    public static String tinyTask(String name, String... overrides) {
+        String t = TINY.replace("task.tiny.", "task." + name + ".");
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            t = t.replaceAll("(?m)^task\\." + name + "\\." + overrides[i] + " = .*$", "task." + name + "." + overrides[i]
+                    + " = " + overrides[i + 1]);
+        }
+        return t;
+    }
+
     public static String fileTask(String name, String data) {
         return TINY.replace("task.tiny.", "task." + name + ".").replaceAll("(?m)^task\\." + name + "\\.synthetic.*\\n", "")
                 + "task." + name + ".data = " + data + "\n";
     }
 
-    /** Writes {@code tasks.conf} (tiny, and with {@code bad} also nan-data and bad-labels with their .npy files). */
+    /**
+     * Writes {@code tasks.conf} (tiny, and with {@code bad} also nan-data, bad-labels and huge-data with their .npy
+     * files).
+     */
     public static Path tasks(Path dir, boolean bad) throws IOException {
         StringBuilder sb = new StringBuilder(TINY);
         if (bad) {
-            sb.append(fileTask("nan-data", "nan-data")).append(fileTask("bad-labels", "bad-labels"));
+            sb.append(fileTask("nan-data", "nan-data")).append(fileTask("bad-labels", "bad-labels"))
+                    .append(fileTask("huge-data", "huge-data"));
             writeTask(dir.resolve("nan-data"), true, false);
             writeTask(dir.resolve("bad-labels"), false, true);
+            writeTask(dir.resolve("huge-data"), Float.MAX_VALUE);
         }
         Path f = dir.resolve("tasks.conf");
         Files.writeString(f, sb.toString(), StandardCharsets.UTF_8);
@@ -63,11 +79,23 @@ public final class SweepFixtures {
 
     /** x (n, 1, 64) Gaussian, y class indices in {0, 1}; optionally NaN inputs or a label 7. */
     public static void writeTask(Path dir, boolean nan, boolean badLabel) throws IOException {
+        writeTask(dir, nan, badLabel, 0f);
+    }
+
+    /** {@link #writeTask(Path, boolean, boolean)} without faults, every input ±{@code magnitude} (its sign random). */
+    public static void writeTask(Path dir, float magnitude) throws IOException {
+        writeTask(dir, false, false, magnitude);
+    }
+
+    private static void writeTask(Path dir, boolean nan, boolean badLabel, float magnitude) throws IOException {
         Files.createDirectories(dir);
         Nd4j.getRandom().setSeed(3);
         for (String split : new String[]{"train", "test"}) {
             int n = split.equals("train") ? 32 : 16;
             INDArray x = Nd4j.randn(DataType.FLOAT, n, 1, 64);
+            if (magnitude > 0) {
+                x = org.nd4j.linalg.ops.transforms.Transforms.sign(x).muli(magnitude);
+            }
             if (nan) {
                 x.putScalar(new long[]{0, 0, 5}, Float.NaN);
             }
