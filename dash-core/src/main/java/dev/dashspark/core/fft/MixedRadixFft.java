@@ -297,7 +297,7 @@ final class MixedRadixFft implements LaneFft {
             for (int t = 0, a = base; t < legs; t++, a += stride) {
                 int b = a + hop;
                 int c = b + hop;
-                dft3(re[a], im[a], re[b], im[b], re[c], im[c], lanes);
+                dft3(re[a], im[a], re[b], im[b], re[c], im[c], lanes, SIN60);
                 if (t != 0) {
                     twiddle(re[b], im[b], lanes, wr[t * tw], wi[t * tw]);
                     twiddle(re[c], im[c], lanes, wr[2 * t * tw], wi[2 * t * tw]);
@@ -316,7 +316,7 @@ final class MixedRadixFft implements LaneFft {
                     twiddle(re[b], im[b], lanes, wr[t * tw], -wi[t * tw]);
                     twiddle(re[c], im[c], lanes, wr[2 * t * tw], -wi[2 * t * tw]);
                 }
-                conjugateDft3(re[a], im[a], re[b], im[b], re[c], im[c], lanes);
+                dft3(re[a], im[a], re[b], im[b], re[c], im[c], lanes, -SIN60);
             }
         }
 
@@ -377,43 +377,24 @@ final class MixedRadixFft implements LaneFft {
         }
 
         /**
-         * The 3-point DFT with ω = e^{−2πi/3} = −1/2 − i·√3/2: y0 = a + b + c, y1 = u − i·v, y2 = u + i·v with
-         * u = a − (b + c)/2 and v = (√3/2)(b − c).
+         * The 3-point DFT with ω = e^{−2πi/3} = −1/2 − i·√3/2 when {@code s} = √3/2: y0 = a + b + c, y1 = u − i·v,
+         * y2 = u + i·v with u = a − (b + c)/2 and v = s·(b − c); with s = −√3/2 it is the conjugate DFT.
          */
         private static void dft3(double[] ar, double[] ai, double[] br, double[] bi, double[] cr, double[] ci,
-                                     int lanes) {
+                                 int lanes, double s) {
             for (int v = 0; v < lanes; v++) {
                 double tr = br[v] + cr[v];
                 double ti = bi[v] + ci[v];
                 double ur = ar[v] - 0.5 * tr;
                 double ui = ai[v] - 0.5 * ti;
-                double vr = SIN60 * (br[v] - cr[v]);
-                double vi = SIN60 * (bi[v] - ci[v]);
+                double vr = s * (br[v] - cr[v]);
+                double vi = s * (bi[v] - ci[v]);
                 ar[v] += tr;
                 ai[v] += ti;
                 br[v] = ur + vi;
                 bi[v] = ui - vr;
                 cr[v] = ur - vi;
                 ci[v] = ui + vr;
-            }
-        }
-
-        /** The conjugate 3-point DFT: y1 = u + i·v, y2 = u − i·v. */
-        private static void conjugateDft3(double[] ar, double[] ai, double[] br, double[] bi, double[] cr, double[] ci,
-                                     int lanes) {
-            for (int v = 0; v < lanes; v++) {
-                double tr = br[v] + cr[v];
-                double ti = bi[v] + ci[v];
-                double ur = ar[v] - 0.5 * tr;
-                double ui = ai[v] - 0.5 * ti;
-                double vr = SIN60 * (br[v] - cr[v]);
-                double vi = SIN60 * (bi[v] - ci[v]);
-                ar[v] += tr;
-                ai[v] += ti;
-                br[v] = ur - vi;
-                bi[v] = ui + vr;
-                cr[v] = ur + vi;
-                ci[v] = ui - vr;
             }
         }
     }
