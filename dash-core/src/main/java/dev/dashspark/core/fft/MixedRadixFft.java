@@ -59,47 +59,42 @@ final class MixedRadixFft implements LaneFft {
 
     @Override
     public void forward(Lanes x) {
-        check(x);
-        double[][] re = x.re();
-        double[][] im = x.im();
-        int lanes = x.lanes();
-        if (colAxis != null) {
-            for (int r = 0; r < rows; r++) {
-                colAxis.dif(re, im, lanes, r * cols, 1, cols, 0);
-            }
-        }
-        if (rowAxis != null) {
-            for (int c = 0; c < cols; c++) {
-                rowAxis.dif(re, im, lanes, c, cols, rows, 0);
-            }
-        }
-        WorkCounter.fft(points(), lanes);
+        transform(x, false);
     }
 
     @Override
     public void inverse(Lanes x) {
-        check(x);
-        double[][] re = x.re();
-        double[][] im = x.im();
-        int lanes = x.lanes();
-        if (rowAxis != null) {
-            for (int c = 0; c < cols; c++) {
-                rowAxis.dit(re, im, lanes, c, cols, rows, 0);
-            }
-        }
-        if (colAxis != null) {
-            for (int r = 0; r < rows; r++) {
-                colAxis.dit(re, im, lanes, r * cols, 1, cols, 0);
-            }
-        }
-        WorkCounter.fft(points(), lanes);
+        transform(x, true);
     }
 
-    private void check(Lanes x) {
+    /** Each axis in turn: rows then columns forward, columns then rows inverse (each the other's transpose). */
+    private void transform(Lanes x, boolean inverse) {
         if (x.points() != points()) {
             throw new IllegalArgumentException("FFT of " + rows + "×" + cols + " points given a buffer of "
                     + x.points() + " points");
         }
+        double[][] re = x.re();
+        double[][] im = x.im();
+        int lanes = x.lanes();
+        for (int k = 0; k < 2; k++) {
+            boolean alongRows = (k == 0) != inverse;
+            Axis axis = alongRows ? colAxis : rowAxis;
+            if (axis == null) {
+                continue;
+            }
+            int count = alongRows ? rows : cols;
+            for (int i = 0; i < count; i++) {
+                int base = alongRows ? i * cols : i;
+                int stride = alongRows ? 1 : cols;
+                int n = alongRows ? cols : rows;
+                if (inverse) {
+                    axis.dit(re, im, lanes, base, stride, n, 0);
+                } else {
+                    axis.dif(re, im, lanes, base, stride, n, 0);
+                }
+            }
+        }
+        WorkCounter.fft(points(), lanes);
     }
 
     /**
