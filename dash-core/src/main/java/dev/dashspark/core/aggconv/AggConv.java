@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.SplittableRandom;
 
 /**
- * The aggregated convolution of DASH (ALGORITHM.md §2): {@code y = Σ_i c_i · conv(x, W_i, d_i) + bias} with
+ * The aggregated convolution of DASH (docs/algorithm.md, "Operator (AggConv)"): {@code y = Σ_i c_i · conv(x, W_i, d_i) + bias} with
  * {@code c = softmax(α + G)}, G Gumbel noise from a seeded generator or zero, computed by one of the three
  * {@link Strategy strategies}. Backward gives dL/dx, dL/dW_i, dL/dα (through the softmax) and dL/dbias.
  *

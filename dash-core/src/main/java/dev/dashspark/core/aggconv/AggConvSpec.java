@@ -1,7 +1,7 @@
 package dev.dashspark.core.aggconv;
 
 /**
- * Static description of one aggregated convolution (ALGORITHM.md §2).
+ * Static description of one aggregated convolution (docs/algorithm.md, "Operator (AggConv)").
  *
  * <p>Shapes: the input is {@code (B, inChannels, N)} in 1D or {@code (B, inChannels, H, W)} in 2D. Candidate i has
  * weight {@code (outChannels, groupChannels, k_i)} or {@code (outChannels, groupChannels, k_i, k_i)} (PyTorch layout,

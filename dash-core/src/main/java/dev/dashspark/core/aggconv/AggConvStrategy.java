@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One way of computing y = Σ_i c_i · conv(x, W_i, dilation d_i, "same" padding, stride s), forward and backward
- * (ALGORITHM.md §2, §4). The three implementations are interchangeable and agree to rounding:
+ * (docs/algorithm.md, "Operator (AggConv)"). The three implementations are interchangeable and agree to rounding:
  * <ul>
  *   <li>{@link Strategy#MIXED_RESULTS}: |K||D| dilated convolutions, summed (DARTS-style);</li>
  *   <li>{@link Strategy#MIXED_WEIGHTS}: one direct convolution with W̄ = Σ c_i centre(dilate(W_i));</li>

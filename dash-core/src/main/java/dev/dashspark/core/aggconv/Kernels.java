@@ -1,7 +1,7 @@
 package dev.dashspark.core.aggconv;
 
 /**
- * Kernel algebra of AggConv on plain double arrays (ALGORITHM.md §2 steps 2–4): Kronecker dilation, centring in the
+ * Kernel algebra of AggConv on plain double arrays (docs/algorithm.md, "What one layer computes"): Kronecker dilation, centring in the
  * common span, mixing, and the way back from the mixed kernel's gradient to every candidate's weights and to c.
  *
  * <p>Kernels of one candidate are {@code rows × ka × k} values with {@code rows = outChannels·groupChannels},

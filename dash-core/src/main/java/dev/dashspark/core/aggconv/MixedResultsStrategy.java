@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DARTS-style AggConv: one dilated direct convolution ({@link DirectConv}) per candidate, outputs summed with weights c. Cost grows with
- * |K||D|; this is the baseline DASH is measured against (ALGORITHM.md §4, "mixed-results").
+ * |K||D|; this is the baseline DASH is measured against (the speed test of BENCHMARKS.md).
  */
 final class MixedResultsStrategy implements AggConvStrategy {
     static final MixedResultsStrategy INSTANCE = new MixedResultsStrategy();

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * DASH techniques 1 and 3 without the Fourier transform: the candidates are Kronecker-dilated, centred in the span
  * S and mixed into one kernel W̄ = Σ c_i centre(dilate(W_i)), which is applied by one direct convolution with padding
- * (S − 1)/2 ({@link DirectConv}). Cost grows with S, not with |K||D| (ALGORITHM.md §4, "mixed-weights").
+ * (S − 1)/2 ({@link DirectConv}). Cost grows with S, not with |K||D| (the speed test of BENCHMARKS.md).
  */
 final class MixedWeightsStrategy implements AggConvStrategy {
     static final MixedWeightsStrategy INSTANCE = new MixedWeightsStrategy();

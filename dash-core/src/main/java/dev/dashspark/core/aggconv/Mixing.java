@@ -3,7 +3,7 @@ package dev.dashspark.core.aggconv;
 import java.util.SplittableRandom;
 
 /**
- * Mixing coefficients c = softmax((log_softmax(α) + G)/τ) with τ = 1 (ALGORITHM.md §1.3), i.e. c = softmax(α + G),
+ * Mixing coefficients c = softmax((log_softmax(α) + G)/τ) with τ = 1 (docs/algorithm.md, "What one layer computes"), i.e. c = softmax(α + G),
  * with Gumbel(0,1) noise G drawn from a seeded generator, or G = 0 when noise is off.
  */
 public final class Mixing {

@@ -3,7 +3,7 @@ package dev.dashspark.core.aggconv;
 import java.util.Arrays;
 
 /**
- * The DASH search space of one aggregated convolution: kernel sizes K × dilations D (ALGORITHM.md §2).
+ * The DASH search space of one aggregated convolution: kernel sizes K × dilations D (docs/algorithm.md, "Candidates").
  *
  * <p>Candidates are numbered <b>kernel-major</b>, as in the reference ({@code product(K, D)}): candidate
  * {@code i = iK·|D| + iD} has kernel size {@code K[iK]} and dilation {@code D[iD]}. Every candidate is centred in

@@ -20,12 +20,12 @@ public enum Strategy {
         return id;
     }
 
-    /** The implementation of this strategy (shared, thread-safe). */
+    /** The implementation of this strategy (thread-safe; {@code fft} on the JVM's default FFT backend). */
     public AggConvStrategy implementation() {
         return switch (this) {
             case MIXED_RESULTS -> MixedResultsStrategy.INSTANCE;
             case MIXED_WEIGHTS -> MixedWeightsStrategy.INSTANCE;
-            case FFT -> FftStrategy.INSTANCE;
+            case FFT -> FftStrategy.onDefaultBackend();
         };
     }
 

@@ -19,7 +19,7 @@ import java.util.List;
  * rest of a network (batch norm, ReLU, residual adds, pooling, dense head, losses, updaters) is DL4J's own.
  *
  * <p>Data layout: 2D layers take {@code InputType.convolutional(H, W, C)} (NCHW); 1D layers take the
- * {@code [B, C, L, 1]} layout ({@code InputType.convolutional(L, 1, C)}) that DL4J-NOTES.md recommends because
+ * {@code [B, C, L, 1]} layout ({@code InputType.convolutional(L, 1, C)}), because DL4J's
  * BatchNormalization is broken on rank-3 input. Output: {@code ⌈L/s⌉} (each axis in 2D), "same" padding.
  *
  * <p>Parameters (no '_' in keys): {@code W0 … W(n−1)} one per candidate, kernel-major, PyTorch layout, initialised

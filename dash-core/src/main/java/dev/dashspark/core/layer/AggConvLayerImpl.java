@@ -4,6 +4,7 @@ import dev.dashspark.core.aggconv.AggConv;
 import dev.dashspark.core.aggconv.AggConvSpec;
 import dev.dashspark.core.aggconv.Mixing;
 import dev.dashspark.core.aggconv.Strategy;
+import dev.dashspark.core.util.WorkCounter;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -86,6 +87,7 @@ public class AggConvLayerImpl extends BaseLayer<AggConvLayer> {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+        long t0 = System.nanoTime();
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
         AggConvSpec spec = op().spec();
@@ -104,11 +106,13 @@ public class AggConvLayerImpl extends BaseLayer<AggConvLayer> {
         }
         lastC = c;
         lastPass = training ? pass : null;
+        WorkCounter.aggConvNanos(System.nanoTime() - t0);
         return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        long t0 = System.nanoTime();
         assertInputSet(true);
         AggConvSpec spec = op().spec();
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
@@ -138,6 +142,7 @@ public class AggConvLayerImpl extends BaseLayer<AggConvLayer> {
             out.setGradientFor(AggConvParamInitializer.BIAS, biasView);
         }
         epsOut = backpropDropOutIfPresent(epsOut); // the strategy wrote dL/dx into epsOut
+        WorkCounter.aggConvNanos(System.nanoTime() - t0);
         return new Pair<>(out, epsOut);
     }
 

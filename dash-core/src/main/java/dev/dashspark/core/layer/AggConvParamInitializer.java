@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 
 /**
  * Parameter layout of {@link AggConvLayer} in the flat view: {@code W0 … W(n−1)}, then {@code alpha}, then {@code b}.
- * Initial values (ALGORITHM.md §2): W_i ~ N(0, 0.01), α ~ 1e-3·N(0, 1), b = 0, from a generator seeded by the
+ * Initial values (docs/algorithm.md, "Initial values"): W_i ~ N(0, 0.01), α ~ 1e-3·N(0, 1), b = 0, from a generator seeded by the
  * network seed and the layer name, so a layer's initial values do not depend on other layers.
  */
 public final class AggConvParamInitializer implements ParamInitializer {

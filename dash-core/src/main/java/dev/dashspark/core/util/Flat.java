@@ -13,11 +13,18 @@ import java.nio.FloatBuffer;
  * to the same index; distinct indices may be written from different threads.
  */
 public final class Flat {
+    /**
+     * The viewed array. The NIO view does not keep ND4J's native buffer alive, and ND4J frees a buffer once its array
+     * is garbage: a view of an otherwise unreachable array (the dense copy {@link #readable} makes, an array the
+     * caller no longer uses) would read freed memory. Holding the array here keeps it as long as the view.
+     */
+    private final INDArray array;
     private final FloatBuffer floats;
     private final DoubleBuffer doubles;
     private final int length;
 
-    private Flat(FloatBuffer floats, DoubleBuffer doubles, int length) {
+    private Flat(INDArray array, FloatBuffer floats, DoubleBuffer doubles, int length) {
+        this.array = array;
         this.floats = floats;
         this.doubles = doubles;
         this.length = length;
@@ -35,8 +42,8 @@ public final class Flat {
         int n = (int) a.length();
         var bb = a.data().asNio().order(ByteOrder.nativeOrder());
         return switch (a.dataType()) {
-            case FLOAT -> new Flat(bb.asFloatBuffer().position((int) offset).slice(), null, n);
-            case DOUBLE -> new Flat(null, bb.asDoubleBuffer().position((int) offset).slice(), n);
+            case FLOAT -> new Flat(a, bb.asFloatBuffer().position((int) offset).slice(), null, n);
+            case DOUBLE -> new Flat(a, null, bb.asDoubleBuffer().position((int) offset).slice(), n);
             default -> throw new IllegalArgumentException("Flat.of: FLOAT or DOUBLE expected, got " + a.dataType());
         };
     }
@@ -66,6 +73,11 @@ public final class Flat {
 
     public int length() {
         return length;
+    }
+
+    /** The array this is a view of (a dense copy when {@link #readable} made one). */
+    public INDArray array() {
+        return array;
     }
 
     public double get(int i) {

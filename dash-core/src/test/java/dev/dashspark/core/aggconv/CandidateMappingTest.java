@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * ALGORITHM.md §2 and §6.7: candidate i ↔ (k, d) is kernel-major (i = iK·|D| + iD, as {@code product(K, D)}), the
+ * docs/algorithm.md, "Candidates": candidate i ↔ (k, d) is kernel-major (i = iK·|D| + iD, as {@code product(K, D)}), the
  * span S, pad p and per-candidate offsets of the search spaces of the paper, and the validation of
  * {@link SearchSpace} and {@link AggConvSpec} with messages that name the offending field.
  */

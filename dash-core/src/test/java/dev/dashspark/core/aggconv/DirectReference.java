@@ -134,6 +134,29 @@ final class DirectReference {
         return new MixedGradients(dx, dw, dc);
     }
 
+    /**
+     * A random problem for a spec (x, the weights, c on the simplex, a bias and dy, drawn in that order) and what
+     * every strategy must give for it, from the loops: y with the bias, the gradients and dbias.
+     */
+    record Problem(long[] xShape, long[] yShape, double[] x, double[][] w, double[] c, double[] bias, double[] dy,
+                   double[] y, MixedGradients grads, double[] dBias) {
+        static Problem random(AggConvSpec spec, long[] xShape, SplittableRandom rng, DataType type) {
+            long[] yShape = spec.outputShape(xShape);
+            double[] x = normal(rng, length(xShape), type);
+            double[][] w = weights(rng, spec, type);
+            double[] bias = normal(rng, spec.outChannels(), type);
+            double[] dy = normal(rng, length(yShape), type);
+            double[] c = simplex(rng, spec.space().size());
+            double[] y = mixed(spec, xShape, x, w, c);
+            int plane = length(yShape) / (int) (yShape[0] * yShape[1]);
+            for (int j = 0; j < y.length; j++) {
+                y[j] += bias[(j / plane) % spec.outChannels()];
+            }
+            return new Problem(xShape, yShape, x, w, c, bias, dy, y, mixedBackward(spec, xShape, x, w, c, dy),
+                    biasGradient(spec, yShape, dy));
+        }
+    }
+
     /** dL/dα for c = softmax(α): c ⊙ (dc − ⟨c, dc⟩), written out independently of {@link Mixing}. */
     static double[] softmaxGradient(double[] c, double[] dc) {
         double mean = dot(c, dc);

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * ALGORITHM.md §6.2: the FFT strategy with a single candidate (c = [1]) is exactly the direct dilated
+ * The FFT strategy with a single candidate (c = [1]) is exactly the direct dilated
  * cross-correlation with padding d(k−1)/2 and stride s, written out as loops in {@link DirectReference}; outputs and
  * the gradients dx and dW.
  */

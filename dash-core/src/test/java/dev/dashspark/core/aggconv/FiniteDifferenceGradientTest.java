@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import static dev.dashspark.core.aggconv.Tolerance.assertClose;
 
 /**
- * ALGORITHM.md §6.6: in float64 the FFT strategy's analytic gradients of L = Σ g·y, with y = AggConv(x; W, α, bias)
+ * In float64 the FFT strategy's analytic gradients of L = Σ g·y, with y = AggConv(x; W, α, bias)
  * (c = softmax(α), no noise), match central finite differences of its own forward pass: dx, every dW_i, dα and
  * dbias, relative error ≤ 1e-6.
  */

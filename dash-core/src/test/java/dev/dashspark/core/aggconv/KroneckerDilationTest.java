@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** ALGORITHM.md §6.1: Kronecker dilation (W ⊗ one-hot, last d − 1 dropped) equals zero insertion, 1D and 2D. */
+/** Kronecker dilation (W ⊗ one-hot, last d − 1 dropped) equals zero insertion, 1D and 2D. */
 class KroneckerDilationTest {
 
     static Stream<Arguments> cases() {

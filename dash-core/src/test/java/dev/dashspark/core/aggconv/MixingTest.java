@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * ALGORITHM.md §1.3 and §6.9: c = softmax(α + G) with Gumbel(0,1) noise G from a seeded generator, or G = 0.
+ * docs/algorithm.md, "What one layer computes": c = softmax(α + G) with Gumbel(0,1) noise G from a seeded generator, or G = 0.
  */
 class MixingTest {
 

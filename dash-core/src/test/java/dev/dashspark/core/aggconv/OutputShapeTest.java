@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * ALGORITHM.md §6.5: the output is "same" size subsampled from index 0, i.e. ⌈n/s⌉ = ⌊(n − 1)/s⌋ + 1 per axis,
+ * The output is "same" size subsampled from index 0, i.e. ⌈n/s⌉ = ⌊(n − 1)/s⌋ + 1 per axis,
  * which is the direct-convolution size ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1 with p = d(k − 1)/2. The spec says so, and
  * every strategy's actual output has that shape (and the values of the direct convolution), including inputs
  * shorter than the kernel's extent.

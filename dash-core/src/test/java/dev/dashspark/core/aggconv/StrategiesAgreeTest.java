@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import static dev.dashspark.core.aggconv.Tolerance.assertClose;
 
 /**
- * ALGORITHM.md §6.3: mixed results, mixed weights and FFT compute the same function. For random c on the simplex,
+ * Mixed results, mixed weights and FFT compute the same function. For random c on the simplex,
  * random weights and a bias, the three strategies give the same y, dx, every dW_i, dc, dα and dbias, and all of them
  * equal Σ_i c_i·conv_i computed by the loops of {@link DirectReference}.
  */
@@ -64,23 +64,20 @@ class StrategiesAgreeTest {
         DataType type = tc.type();
         double tol = Tolerance.forType(type);
         SplittableRandom rng = new SplittableRandom(tc.toString().hashCode());
-        long[] xShape = DirectReference.inputShape(spec, 3, 7, tc.dims() == 1 ? 23 : 10);
-        long[] yShape = spec.outputShape(xShape);
-        double[] x = DirectReference.normal(rng, DirectReference.length(xShape), type);
-        double[][] w = DirectReference.weights(rng, spec, type);
-        double[] bias = DirectReference.normal(rng, spec.outChannels(), type);
-        double[] dy = DirectReference.normal(rng, DirectReference.length(yShape), type);
-        double[] c = DirectReference.simplex(rng, spec.space().size());
-
+        DirectReference.Problem pr = DirectReference.Problem.random(spec,
+                DirectReference.inputShape(spec, 3, 7, tc.dims() == 1 ? 23 : 10), rng, type);
+        long[] xShape = pr.xShape();
+        long[] yShape = pr.yShape();
+        double[] x = pr.x();
+        double[][] w = pr.w();
+        double[] bias = pr.bias();
+        double[] dy = pr.dy();
+        double[] c = pr.c();
         // the reference, in double on exactly the values the strategies get
-        double[] y = DirectReference.mixed(spec, xShape, x, w, c);
-        int plane = DirectReference.length(yShape) / (int) (yShape[0] * yShape[1]);
-        for (int j = 0; j < y.length; j++) {
-            y[j] += bias[(j / plane) % spec.outChannels()];
-        }
-        DirectReference.MixedGradients ref = DirectReference.mixedBackward(spec, xShape, x, w, c, dy);
+        double[] y = pr.y();
+        DirectReference.MixedGradients ref = pr.grads();
         double[] dAlpha = DirectReference.softmaxGradient(c, ref.dc());
-        double[] dBias = DirectReference.biasGradient(spec, yShape, dy);
+        double[] dBias = pr.dBias();
 
         Map<Strategy, AggConv.Pass> passes = new EnumMap<>(Strategy.class);
         Map<Strategy, AggConv.Gradients> grads = new EnumMap<>(Strategy.class);

@@ -102,7 +102,7 @@ class AggConvLayerTest extends Float64 {
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
                 .inputs(new INDArray[]{input(dims, 3, 1)}).labels(new INDArray[]{labels(3, 2)})
                 .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
-                // BatchNormalization's running statistics are not trained by gradients (DL4J-NOTES.md §3)
+                // BatchNormalization's running statistics are not trained by gradients
                 .excludeParams(java.util.Set.of("bn_mean", "bn_log10stdev"))
                 .subset(true).maxPerParam(12));
         assertTrue(ok, "DL4J gradient check failed for " + dims + "D " + strategy);
