@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 
 /**
  * What dash-core's DL4J layer configurations over NCHW activations ({@code [B, C, L, 1]} in 1D) share: identity
- * activation, instantiation from the parameter view (DL4J-NOTES.md §1), convolutional input types only (no
+ * activation, instantiation from the parameter view (DL4J's view of one flat parameter array), convolutional input types only (no
  * preprocessor), nIn from the input's channels, no pretraining, a parameter-count memory report.
  */
 abstract class ActivationLayerConfig extends FeedForwardLayer {

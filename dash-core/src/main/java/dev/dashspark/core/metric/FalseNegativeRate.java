@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Arrays;
 
 /**
- * False-negative rate of binary masks (Cosmic, ALGORITHM.md §3): an element is predicted positive iff its
+ * False-negative rate of binary masks (Cosmic, docs/algorithm.md, Metrics): an element is predicted positive iff its
  * prediction is &gt; 0.5, and {@code FNR = FN / (FN + TP)} over all elements of the batch, i.e. the fraction of
  * positive label elements the prediction misses. Lower is better; the value itself is the error. Labels without
  * any positive element make it undefined and are rejected. (The reference's "ignore" mask is the caller's job.)

@@ -5,7 +5,7 @@ import dev.dashspark.core.task.OutputKind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Macro-averaged F1 over classes (ECG, ALGORITHM.md §3), as scikit-learn's {@code f1_score(average='macro')} with the
+ * Macro-averaged F1 over classes (ECG, docs/algorithm.md, Metrics), as scikit-learn's {@code f1_score(average='macro')} with the
  * classes taken from predictions and labels: with ŷ_b = argmax_c p[b, c] (first maximum on ties), per class c
  * {@code F1_c = 2·TP_c / (2·TP_c + FP_c + FN_c)}, and the result is the mean of F1_c over the classes that occur
  * among the labels or the predictions; a class absent from both is skipped. Paper error: {@code 1 − F1}.

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /**
- * Mean area under the ROC curve over labels (DeepSEA, ALGORITHM.md §3). Per label l with P &gt; 0 positives and
+ * Mean area under the ROC curve over labels (DeepSEA, docs/algorithm.md, Metrics). Per label l with P &gt; 0 positives and
  * N &gt; 0 negatives, the Mann–Whitney form {@code AUC_l = (Σ_{b positive} rank_b − P(P+1)/2) / (P·N)}, where
  * rank_b is the 1-based ascending rank of the score and tied scores share their average rank (so a tied
  * positive/negative pair counts ½, exactly the trapezoidal ROC area). The result is the mean of AUC_l over labels

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /**
- * Mean average precision over labels (FSD50K, ALGORITHM.md §3), as scikit-learn's {@code average_precision_score}
+ * Mean average precision over labels (FSD50K, docs/algorithm.md, Metrics), as scikit-learn's {@code average_precision_score}
  * per label, averaged: for label l with P_l &gt; 0 positives, sweep the distinct scores from highest to lowest
  * (tied scores form one threshold); at threshold n, precision {@code P_n = TP/(TP+FP)} and recall
  * {@code R_n = TP/P_l} of the samples scoring ≥ it, and {@code AP_l = Σ_n (R_n − R_{n−1})·P_n} with R_0 = 0.

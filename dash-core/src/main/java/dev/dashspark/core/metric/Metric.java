@@ -5,7 +5,7 @@ import dev.dashspark.core.task.OutputKind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A task metric (ALGORITHM.md §3 and §5): computed on a batch (or a whole split) of predictions and labels, with an
+ * A task metric (docs/algorithm.md, Metrics): computed on a batch (or a whole split) of predictions and labels, with an
  * explicit direction and a lower-is-better {@link #error(double) error} for performance profiles.
  *
  * <p>Implementations are stateless and thread-safe. Inputs are never modified; any data type is accepted and
@@ -44,7 +44,7 @@ public interface Metric {
     double compute(INDArray predictions, INDArray labels);
 
     /**
-     * The lower-is-better error of a metric value, as NAS-Bench-360 reports it (ALGORITHM.md §5): {@code 1 − value}
+     * The lower-is-better error of a metric value, as NAS-Bench-360 reports it (docs/algorithm.md, Metrics): {@code 1 − value}
      * for higher-is-better metrics, {@code value} itself otherwise; NaN (a diverged run) maps to +∞.
      */
     default double error(double value) {

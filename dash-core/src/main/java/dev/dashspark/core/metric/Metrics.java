@@ -3,7 +3,7 @@ package dev.dashspark.core.metric;
 import java.util.List;
 
 /**
- * The metrics by configuration name (ALGORITHM.md §3):
+ * The metrics by configuration name (docs/algorithm.md, Metrics):
  * {@code accuracy} ({@link Accuracy}), {@code macro-f1} ({@link MacroF1}), {@code map} ({@link MeanAveragePrecision}),
  * {@code auroc} ({@link MeanAuroc}), {@code rel-l2} ({@link RelativeL2}), {@code mae} ({@link MeanAbsoluteError}),
  * {@code mae8} ({@link ContactMae}) and {@code fnr} ({@link FalseNegativeRate}). Names are matched exactly (lower case, no surrounding blanks).

@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Arrays;
 
 /**
- * Mean relative L2 error (Darcy Flow, ALGORITHM.md §3): {@code (1/B)·Σ_b ‖p_b − y_b‖₂ / ‖y_b‖₂}, each norm over all
+ * Mean relative L2 error (Darcy Flow, docs/algorithm.md, Metrics): {@code (1/B)·Σ_b ‖p_b − y_b‖₂ / ‖y_b‖₂}, each norm over all
  * elements of sample b. Lower is better; the paper reports the value itself. A sample whose label norm is 0 makes the
  * error undefined and is rejected.
  *

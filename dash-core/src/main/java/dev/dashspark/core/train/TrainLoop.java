@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The manual training loop of DASH (ALGORITHM.md §1.2, DL4J-NOTES.md §4): per step, forward and backward; gradients
+ * The manual training loop of DASH (docs/algorithm.md, Search and Optimiser; DL4J's own fit loop cannot scale the α-gradients): per step, forward and backward; gradients
  * divided by the batch size; optionally each AggConv layer's α-gradient normalised
  * ({@code g ← g/(gs·(‖g‖ + 1e-8)) + 1e-5·f}, f_i = d_i(k_i − 1) + 1) and all gradients clipped to a global L2 norm;
  * then DL4J's updaters (L2 and Nesterov momentum) and the parameter update. Batch-norm running statistics are
@@ -162,7 +162,7 @@ public final class TrainLoop {
         return loss;
     }
 
-    /** {@code g ← g/(gs·(‖g‖ + 1e-8)) + 1e-5·f}, the reference's scale_grad (ALGORITHM.md §1.2). */
+    /** {@code g ← g/(gs·(‖g‖ + 1e-8)) + 1e-5·f}, the reference's scale_grad (docs/algorithm.md, Search). */
     public static void scaleArchitectureGradient(AggConvLayerImpl layer, INDArray view, StepOptions o) {
         var space = layer.layerConf().searchSpace();
         double norm = view.norm2Number().doubleValue();

@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.net.URL;
 import java.util.Map;
 
-/** One test vector of ../shared/reference/aggconv, copied to src/test/resources/aggconv (see its README.md). */
+/** One test vector of the original implementation, in src/test/resources/aggconv (see its README.md). */
 record ReferenceCase(String name, Map<String, INDArray> arrays) {
     static final String[] NAMES = {"s1_1d_depthwise", "s2_1d_dense", "s3_2d_dense", "s4_2d_depthwise_stride2"};
 

@@ -26,6 +26,7 @@ final class Reports {
             ReportSummary s = ReportJob.write(spark, ResultsTable.resultsPath(cfg.output()), cfg.output() + "/report",
                     OptionalInt.of(plan.trials().size()));
             out.println(s.line());
+            out.println(s.headline());
             return s.indexHtml();
         } finally {
             spark.sparkContext().clearJobGroup();

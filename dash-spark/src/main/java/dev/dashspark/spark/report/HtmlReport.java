@@ -37,7 +37,7 @@ public final class HtmlReport {
             table{border-collapse:collapse;margin:.5em 0 1em;font-size:.92em}
             th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
             th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-            td.best{background:#e4f4e4;font-weight:600}td.bad{color:#a33}td.none{color:#888;font-style:italic}
+            td.best{background:#e4f4e4;font-weight:600}p.headline{font-size:1.15em;font-weight:600}td.bad{color:#a33}td.none{color:#888;font-style:italic}
             .meta,.note{color:#555;font-size:.92em}.warn{color:#a33}
             img.chart{max-width:100%;height:auto;border:1px solid #eee}
             .scroll{overflow-x:auto}.arch{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
@@ -59,6 +59,7 @@ public final class HtmlReport {
                 .append(d.sweepIds().isEmpty() ? "(none yet)" : "<b>" + esc(String.join(", ", d.sweepIds())) + "</b>")
                 .append(" · results <code>").append(esc(d.source())).append("</code> · generated ")
                 .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(" UTC</p>\n");
+        h.append("<p id=\"headline\" class=\"headline\">").append(esc(d.profiles().headline())).append("</p>\n");
 
         completeness(h, d);
         profiles(h, d, images.profileSvg());

@@ -113,6 +113,49 @@ public final class Profiles {
         return error == best ? 1.0 : error / best;
     }
 
+    /**
+     * The report's headline, one sentence: per method, the tasks on which it is best (ratio 1: the lowest error,
+     * averaged over seeds; every tied method counts), most wins first, e.g. {@code Best method per task: dash on 3
+     * of 4 tasks (long-lag, motifs, spacing), random on 1 (darcy); backbone and mixed-results on none.} Tasks that
+     * no method finished are named apart.
+     */
+    public String headline() {
+        List<String> scored = tasks.stream().filter(t -> !unsolvedTasks.contains(t)).toList();
+        if (scored.isEmpty()) {
+            return tasks.isEmpty() ? "No results yet." : "No method has finished a task yet.";
+        }
+        Map<String, List<String>> wins = new java.util.LinkedHashMap<>();
+        for (String m : methods) {
+            wins.put(m, scored.stream().filter(t -> ratio(t, m) == 1.0).toList());
+        }
+        List<String> order = new ArrayList<>(methods);
+        order.sort(java.util.Comparator.comparingInt((String m) -> -wins.get(m).size()));
+        StringBuilder b = new StringBuilder("Best method per task: ");
+        List<String> none = new ArrayList<>();
+        boolean first = true;
+        for (String m : order) {
+            List<String> w = wins.get(m);
+            if (w.isEmpty()) {
+                none.add(m);
+                continue;
+            }
+            b.append(first ? "" : ", ").append(m).append(" on ").append(w.size())
+                    .append(first ? " of " + scored.size() + (scored.size() == 1 ? " task" : " tasks") : "")
+                    .append(" (").append(String.join(", ", w)).append(')');
+            first = false;
+        }
+        if (!none.isEmpty()) {
+            b.append("; ").append(none.size() == 1 ? none.get(0)
+                    : String.join(", ", none.subList(0, none.size() - 1)) + " and " + none.get(none.size() - 1))
+                    .append(" on none");
+        }
+        List<String> unsolved = tasks.stream().filter(unsolvedTasks::contains).toList();
+        if (!unsolved.isEmpty()) {
+            b.append("; no method finished ").append(String.join(", ", unsolved));
+        }
+        return b.append('.').toString();
+    }
+
     public List<String> tasks() {
         return tasks;
     }

@@ -59,6 +59,7 @@ public final class ReportCommand implements Callable<Integer> {
             ReportSummary s = ReportJob.write(spark, results, outDir,
                     planned == null ? OptionalInt.empty() : OptionalInt.of(planned));
             out.println("report: " + s.line());
+            out.println("report: " + s.headline());
             out.println(s.indexHtml());
             out.flush();
             return 0;

@@ -68,7 +68,7 @@ public final class ReportJob {
             List<java.nio.file.Path> files = ReportWriter.render(data, local);
             String index = copy(spark.sparkContext().hadoopConfiguration(), files, outDir);
             return new ReportSummary(index, data.trials().size(), planned, data.statusCounts(), data.tasks().size(),
-                    data.methods().size(), data.missing().size());
+                    data.methods().size(), data.missing().size(), data.profiles().headline());
         } finally {
             deleteQuietly(local);
         }

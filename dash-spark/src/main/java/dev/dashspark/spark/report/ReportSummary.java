@@ -14,9 +14,10 @@ import java.util.stream.Collectors;
  * @param tasks           tasks in the results
  * @param methods         methods in the results
  * @param incompleteCells task × method cells lacking some seed (or every seed)
+ * @param headline        which method is best on how many tasks, one sentence ({@link Profiles#headline})
  */
 public record ReportSummary(String indexHtml, int trials, OptionalInt planned, Map<String, Integer> statusCounts,
-                            int tasks, int methods, int incompleteCells) {
+                            int tasks, int methods, int incompleteCells, String headline) {
 
     public ReportSummary {
         statusCounts = Map.copyOf(statusCounts);

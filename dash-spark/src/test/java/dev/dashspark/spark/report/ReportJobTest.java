@@ -112,6 +112,9 @@ class ReportJobTest {
 
         String html = Files.readString(out.resolve("index.html"));
         assertTrue(html.contains("<b>21 of 24 trials finished</b>"), "completeness");
+        assertTrue(s.headline().startsWith("Best method per task: ") && s.headline().contains(" of 4 tasks"), s.headline());
+        assertTrue(html.contains("<p id=\"headline\" class=\"headline\">" + s.headline().replace("'", "&#39;") + "</p>"),
+                "the page opens with the headline");
         assertEquals(3, rows(html, "status-table"));
         assertTrue(html.contains("<tr><td>OK</td><td class=\"num\">19</td></tr>"));
         assertEquals(2, rows(html, "missing-table"));
@@ -187,8 +190,10 @@ class ReportJobTest {
             "--planned", "30", "--master", "local[2]"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         assertEquals(0, rc);
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(3, lines.size(), lines.toString());
         assertEquals(List.of("report: 21 of 30 trials finished (OK 19, FAILED 1, DIVERGED 1); 4 tasks × 3 methods; "
-                + "2 incomplete cells", tmp.resolve("r/index.html").toString()), lines);
+                + "2 incomplete cells", tmp.resolve("r/index.html").toString()), List.of(lines.get(0), lines.get(2)));
+        assertTrue(lines.get(1).startsWith("report: Best method per task: "), lines.get(1));
         assertFalse(spark.sparkContext().isStopped(), "a session the command did not create is left running");
 
         assertEquals(2, ReportCommand.run(new String[] {"--results", results}, System.out), "--out is required");

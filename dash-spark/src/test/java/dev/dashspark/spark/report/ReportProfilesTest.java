@@ -33,6 +33,23 @@ class ReportProfilesTest {
      * </pre>
      */
     @Test
+    void theHeadlineCountsTheTasksEachMethodIsBestOnTiesForEveryTiedMethod() {
+        Map<String, Map<String, Double>> e = new LinkedHashMap<>();
+        e.put("T1", row("A", 0.2, "B", 0.1, "C", 0.4));
+        e.put("T2", row("A", 0.3, "B", 0.3, "C", 0.6));
+        e.put("T3", row("A", 0.5, "B", INF));
+        e.put("T4", row("A", 0, "B", 0, "C", 0.1));
+        e.put("T5", row("A", INF, "B", INF, "C", INF));
+        assertEquals("Best method per task: A on 3 of 4 tasks (T2, T3, T4), B on 3 (T1, T2, T4); C on none; "
+                + "no method finished T5.", Profiles.compute(List.of("T1", "T2", "T3", "T4", "T5"), METHODS, e).headline());
+        Map<String, Map<String, Double>> one = new LinkedHashMap<>();
+        one.put("T1", row("A", 0.3, "B", 0.2, "C", 0.1));
+        assertEquals("Best method per task: C on 1 of 1 task (T1); A and B on none.",
+                Profiles.compute(List.of("T1"), METHODS, one).headline());
+        assertEquals("No results yet.", Profiles.compute(List.of(), METHODS, Map.of()).headline());
+    }
+
+    @Test
     void ratiosAndRhoMatchTheHandComputation() {
         Map<String, Map<String, Double>> e = new LinkedHashMap<>();
         e.put("T1", row("A", 0.2, "B", 0.1, "C", 0.4));
