@@ -51,15 +51,15 @@ import java.util.TreeSet;
  *       output is the {@link DarcySolver} solution u of −∇·(a∇u) = 1, u = 0 on the boundary. x = a, y = u, both
  *       (B, 1, size, size).</li>
  *   <li><b>{@code spacing}</b> (1D, 1 channel, length {@code length} = 256; 2 classes; 512/128/256). Parameters
- *       {@code spacing} s = 7 (≥ 1), {@code triplets} = 6, {@code amplitude} = 2, {@code noise} σ = 1,
- *       {@code decoy} = 21 (the largest decoy spacing, ≥ 2). x ~ N(0, σ²); then {@code triplets} triplets of equal
- *       spikes ±amplitude (a random sign per triplet) at positions t, t + g, t + 2g, for a uniform t: g = s in
- *       class 1, and in class 0 a spacing g drawn per triplet uniformly from [1, decoy] without s. Both classes have
- *       the same spikes, signs and marginal distribution at every position; only the distance between the spikes of a
- *       triplet tells them apart. <i>The known answer:</i> a convolution whose taps lie s apart (dilation s, kernel ≥
- *       3) matches a class-1 triplet in one layer (response ±3·amplitude, against at most ±2·amplitude for a decoy
- *       whose spacing is 2s, and ±amplitude otherwise); with kernels ≤ 2s no other dilation that does not divide s
- *       places three taps on the triplet. Classes exactly balanced.</li>
+ *       {@code spacing} s = 7 (≥ 2), {@code triplets} = 6, {@code amplitude} = 2, {@code noise} σ = 1,
+ *       {@code decoy} r = 1 (1 ≤ r &lt; s, 2(s + r) &lt; length). x ~ N(0, σ²); then {@code triplets} triplets of equal spikes ±amplitude
+ *       (a random sign per triplet) at positions t, t + g, t + 2g, for a uniform t: g = s in class 1, and in class 0
+ *       g = s ± u with u uniform in [1, r] and the sign uniform (near misses). Both classes have the same spikes,
+ *       signs and marginal distribution at every position; only the exact distance between the spikes of a triplet
+ *       tells them apart. <i>The known answer:</i> a convolution whose taps lie s apart (dilation s, kernel ≥ 3)
+ *       matches a class-1 triplet exactly in one layer (response ±3·amplitude, against ±amplitude for a near miss); a
+ *       stack of small dilations reaches the same distances only through a composition that must not blur s with
+ *       s ± 1.</li>
  * </ul>
  */
 public final class SyntheticTasks {
@@ -238,9 +238,10 @@ public final class SyntheticTasks {
     private record Spacing(int length, int spacing, int triplets, double amplitude, double noise, int decoy)
             implements Sampler {
         static Spacing of(Params p) {
-            int length = p.integer("length", 256, 3, 1 << 20);
-            int spacing = p.integer("spacing", 7, 1, (length - 1) / 2);
-            int decoy = p.integer("decoy", 3 * spacing, 2, (length - 1) / 2);
+            int length = p.integer("length", 256, 7, 1 << 20);
+            int spacing = p.integer("spacing", 7, 2, (length - 1) / 2 - 1);
+            // the widest class-0 triplet, 2·(s + r) + 1 samples, must fit in the series
+            int decoy = p.integer("decoy", 1, 1, Math.min(spacing - 1, (length - 1) / 2 - spacing));
             return new Spacing(length, spacing, p.integer("triplets", 6, 1, 1 << 16), p.real("amplitude", 2.0, 0, 1e3),
                     p.real("noise", 1.0, 0, 1e3), decoy);
         }
@@ -257,12 +258,8 @@ public final class SyntheticTasks {
                 for (int j = 0; j < triplets; j++) {
                     int g = spacing;
                     if (labels[i] == 0) {
-                        // uniform over [1, decoy] without s
-                        boolean skip = spacing <= decoy;
-                        g = 1 + rng.nextInt(skip ? decoy - 1 : decoy);
-                        if (skip && g >= spacing) {
-                            g++;
-                        }
+                        int u = 1 + rng.nextInt(decoy);
+                        g = rng.nextBoolean() ? spacing + u : spacing - u;
                     }
                     int t0 = rng.nextInt(length - 2 * g);
                     float v = (float) ((rng.nextBoolean() ? 1 : -1) * amplitude);
