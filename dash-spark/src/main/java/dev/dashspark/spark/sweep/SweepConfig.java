@@ -105,7 +105,8 @@ public record SweepConfig(Path file, String name, Map<String, Map<String, Resolv
     static final List<String> BUDGET_KEYS = List.of("search-epochs", "hpo-epochs", "retrain-epochs");
     /** Task keys a setting may override, and the trial options. */
     static final List<String> SETTING_TASK_KEYS = List.of("kernels", "dilations", "batch", "search-epochs",
-            "hpo-epochs", "retrain-epochs", "grad-scale", "pos-weight");
+            "hpo-epochs", "retrain-epochs", "grad-scale", "pos-weight", "augment", "augment-fill",
+            "target-normalization");
     static final List<String> SETTING_OPTION_KEYS = List.of("hpo", "validation-fraction", "retrain-widen");
     static final List<String> SPARK_KEYS = List.of("master", "task-cpus", "task-gpus", "conf");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");

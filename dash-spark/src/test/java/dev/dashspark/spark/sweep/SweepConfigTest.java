@@ -69,6 +69,16 @@ class SweepConfigTest {
     }
 
     @Test
+    void settingsOverrideTheTasksExtrasAndAMisfitNamesTheSettingAndTheKey() throws Exception {
+        SweepConfig c = load(SweepFixtures.body(dir, "tiny", "dash", "0", null).replace(
+                "settings { quick { hpo = none } }", "settings { quick { hpo = none, augment = none } }"), null);
+        assertEquals(dev.dashspark.core.task.Augmentation.NONE, c.task("tiny", "quick").spec().extras().augment());
+        String m = error(SweepFixtures.body(dir, "tiny", "dash", "0", null).replace(
+                "settings { quick { hpo = none } }", "settings { quick { hpo = none, augment = crop-flip } }"), null);
+        assertTrue(m.contains("sweep.settings.quick") && m.contains("augment: 'crop-flip'"), m);
+    }
+
+    @Test
     void rejectsUnknownKeysAtEveryLevel() throws Exception {
         assertTrue(error(valid("methds = [dash]"), null).matches(".*sweep.conf:\\d+: sweep.methds: unknown key; expected one of \\[name, .*"),
                 "sweep level");
