@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * One way of computing y = Σ_i c_i · conv(x, W_i, dilation d_i, "same" padding, stride s), forward and backward
  * (docs/algorithm.md, "Operator (AggConv)"). The three implementations are interchangeable and agree to rounding:
  * <ul>
- *   <li>{@link Strategy#MIXED_RESULTS}: |K||D| dilated convolutions, summed (DARTS-style);</li>
+ *   <li>{@link Strategy#MIXED_RESULTS}: |K||D| dilated convolutions, summed (the same function by the costlier route);</li>
  *   <li>{@link Strategy#MIXED_WEIGHTS}: one direct convolution with W̄ = Σ c_i centre(dilate(W_i));</li>
  *   <li>{@link Strategy#FFT}: W̄ applied in the Fourier domain, O(n log n) whatever S is.</li>
  * </ul>

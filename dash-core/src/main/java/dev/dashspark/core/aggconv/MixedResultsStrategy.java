@@ -3,7 +3,7 @@ package dev.dashspark.core.aggconv;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DARTS-style AggConv: one dilated direct convolution ({@link DirectConv}) per candidate, outputs summed with weights c. Cost grows with
+ * AggConv by the costlier route (the reference speed test's "mixed-results"; the same function as the others): one dilated direct convolution ({@link DirectConv}) per candidate, outputs summed with weights c. Cost grows with
  * |K||D|; this is the baseline DASH is measured against (the speed test of BENCHMARKS.md).
  */
 final class MixedResultsStrategy implements AggConvStrategy {

@@ -10,7 +10,8 @@ public enum Method {
     /**
      * DASH's own operator computed by the costlier route: the |K||D| dilated convolutions summed with the mixing
      * weights (the reference speed test's "mixed-results"). It computes the same function as {@link #DASH}, so with
-     * the same seed it finds the same architectures; it is there to measure what the FFT route saves.
+     * the same seed it searches the same way up to rounding, and finds the same architectures unless rounding flips a
+     * near-tie of α; it is there to measure what the FFT route saves.
      */
     MIXED_RESULTS("mixed-results"),
     /** No search: the backbone's default kernels. */

@@ -178,6 +178,13 @@ public final class HtmlReport {
                         + "mean ± sample standard deviation over the OK seeds; n = OK seeds / trials. ★ marks the best "
                         + "method on the task (lowest mean error, every seed OK; ties all marked). A cell with a failed or "
                         + "diverged seed cannot be best: its profile error is ∞.</p>\n");
+        if (d.methods().stream().anyMatch(m -> m.startsWith(dev.dashspark.core.trial.Method.MIXED_RESULTS.id()))) {
+            h.append("<p class=\"note\" id=\"mixed-results-note\"><code>mixed-results</code> is DASH's search with its "
+                    + "operator computed by the costlier route (the |K||D| dilated convolutions summed) instead of the "
+                    + "FFT: the same function, so it finds what <code>dash</code> finds up to rounding (which can flip "
+                    + "a near-tie of the architecture weights); compare their search times to see what the FFT saves. "
+                    + "It is not DARTS.</p>\n");
+        }
         h.append("<div class=\"scroll\"><table id=\"summary-table\"><thead><tr><th>task</th><th>metric</th>");
         for (String m : d.methods()) {
             h.append("<th><span class=\"swatch\" style=\"background:").append(hex(colors.get(m))).append("\"></span>")

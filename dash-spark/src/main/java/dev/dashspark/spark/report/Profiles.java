@@ -115,14 +115,20 @@ public final class Profiles {
 
     /**
      * The report's headline, one sentence: per method, the tasks on which it is best (ratio 1: the lowest error,
-     * averaged over seeds; every tied method counts), most wins first, e.g. {@code Best method per task: dash on 3
-     * of 4 tasks (long-lag, motifs, spacing), random on 1 (darcy); backbone and mixed-results on none.} Tasks that
-     * no method finished are named apart.
+     * averaged over seeds; every tied method counts), most wins first, e.g. {@code Best method per task: dash on 2
+     * of 2 tasks that tell the methods apart (spacing, darcy), random on 1 (darcy); backbone on none; every method
+     * ties on texture.} Tasks on which every method ties, and tasks that no method finished, are named apart.
      */
     public String headline() {
-        List<String> scored = tasks.stream().filter(t -> !unsolvedTasks.contains(t)).toList();
-        if (scored.isEmpty()) {
+        List<String> finished = tasks.stream().filter(t -> !unsolvedTasks.contains(t)).toList();
+        if (finished.isEmpty()) {
             return tasks.isEmpty() ? "No results yet." : "No method has finished a task yet.";
+        }
+        List<String> allTie = methods.size() < 2 ? List.of()
+                : finished.stream().filter(t -> methods.stream().allMatch(m -> ratio(t, m) == 1.0)).toList();
+        List<String> scored = finished.stream().filter(t -> !allTie.contains(t)).toList();
+        if (scored.isEmpty()) {
+            return "Every method ties on every task (" + String.join(", ", allTie) + ").";
         }
         Map<String, List<String>> wins = new java.util.LinkedHashMap<>();
         for (String m : methods) {
@@ -140,7 +146,9 @@ public final class Profiles {
                 continue;
             }
             b.append(first ? "" : ", ").append(m).append(" on ").append(w.size())
-                    .append(first ? " of " + scored.size() + (scored.size() == 1 ? " task" : " tasks") : "")
+                    .append(first ? " of " + scored.size() + (scored.size() == 1 ? " task" : " tasks")
+                            + (allTie.isEmpty() ? "" : scored.size() == 1 ? " that tells the methods apart"
+                            : " that tell the methods apart") : "")
                     .append(" (").append(String.join(", ", w)).append(')');
             first = false;
         }
@@ -148,6 +156,9 @@ public final class Profiles {
             b.append("; ").append(none.size() == 1 ? none.get(0)
                     : String.join(", ", none.subList(0, none.size() - 1)) + " and " + none.get(none.size() - 1))
                     .append(" on none");
+        }
+        if (!allTie.isEmpty()) {
+            b.append("; every method ties on ").append(String.join(", ", allTie));
         }
         List<String> unsolved = tasks.stream().filter(unsolvedTasks::contains).toList();
         if (!unsolved.isEmpty()) {

@@ -112,6 +112,7 @@ class ReportJobTest {
 
         String html = Files.readString(out.resolve("index.html"));
         assertTrue(html.contains("<b>21 of 24 trials finished</b>"), "completeness");
+        assertFalse(html.contains("mixed-results-note"), "no mixed-results trial, no note about it");
         assertTrue(s.headline().startsWith("Best method per task: ") && s.headline().contains(" of 4 tasks"), s.headline());
         assertTrue(html.contains("<p id=\"headline\" class=\"headline\">" + s.headline().replace("'", "&#39;") + "</p>"),
                 "the page opens with the headline");
@@ -141,6 +142,17 @@ class ReportJobTest {
         assertEquals(Charts.costHeight(4), cost.getHeight());
         String svg = Files.readString(out.resolve("profile.svg"));
         assertTrue(svg.contains("<svg") && svg.contains("</svg>") && svg.contains("dash") && svg.contains("random"));
+    }
+
+    @Test
+    void aReportWithMixedResultsSaysItIsDashsSearchByTheCostlierRoute(@TempDir Path tmp) throws IOException {
+        List<Trial> trials = new java.util.ArrayList<>(ReportSamples.trials());
+        trials.add(ReportSamples.ok("cifar100", "mixed-results", 0, "accuracy", 0.9375, ReportSamples.DASH_ARCH, 900, 150));
+        ReportWriter.render(ReportData.of("hand-made", trials, OptionalInt.empty()), tmp);
+        String html = Files.readString(tmp.resolve("index.html"));
+        assertTrue(html.contains("<p class=\"note\" id=\"mixed-results-note\"><code>mixed-results</code> is DASH's search"),
+                "the report says what mixed-results is");
+        assertTrue(html.contains("It is not DARTS."));
     }
 
     @Test

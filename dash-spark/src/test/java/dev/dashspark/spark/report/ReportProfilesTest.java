@@ -47,6 +47,13 @@ class ReportProfilesTest {
         assertEquals("Best method per task: C on 1 of 1 task (T1); A and B on none.",
                 Profiles.compute(List.of("T1"), METHODS, one).headline());
         assertEquals("No results yet.", Profiles.compute(List.of(), METHODS, Map.of()).headline());
+        Map<String, Map<String, Double>> tie = new LinkedHashMap<>();
+        tie.put("spacing", row("A", 0.03, "B", 0.5, "C", 0.2));
+        tie.put("texture", row("A", 0, "B", 0, "C", 0));
+        assertEquals("Best method per task: A on 1 of 1 task that tells the methods apart (spacing); B and C on none; "
+                + "every method ties on texture.", Profiles.compute(List.of("spacing", "texture"), METHODS, tie).headline());
+        assertEquals("Every method ties on every task (texture).",
+                Profiles.compute(List.of("texture"), METHODS, Map.of("texture", row("A", 0, "B", 0, "C", 0))).headline());
     }
 
     @Test
