@@ -107,22 +107,39 @@ public final class TrialRowWriter {
         String name = row.trialId() + "-" + UUID.randomUUID() + ".parquet";
         Path tmp = new Path(new Path(dir, INCOMING), name);
         Path dest = new Path(dir, name);
-        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(tmp).withConf(conf).withType(ResultsSchema.PARQUET)
-                .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .build()) {
-            w.write(group(row));
-        } catch (IOException | RuntimeException e) {
-            fs.delete(tmp, false);
-            throw new IOException("results: cannot write the row of trial " + row.trialId() + " to " + tmp + ": "
-                    + e.getMessage(), e);
+        boolean renamed = false;
+        try {
+            try (ParquetWriter<Group> w = ExampleParquetWriter.builder(tmp).withConf(conf).withType(ResultsSchema.PARQUET)
+                    .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                    .build()) {
+                w.write(group(row));
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("results: cannot write the row of trial " + row.trialId() + " to " + tmp + ": "
+                        + e.getMessage(), e);
+            }
+            if (!fs.rename(tmp, dest)) {
+                throw new IOException("results: cannot commit the row of trial " + row.trialId() + ": rename " + tmp
+                        + " -> " + dest + " failed");
+            }
+            renamed = true;
+        } finally {
+            // also when the thread is interrupted (a cancelled job) between the write and the rename: a file left in
+            // _incoming is only removed by the next sweep that takes the output's lease
+            deleteQuietly(fs, renamed ? null : tmp);
+            deleteQuietly(fs, new Path(tmp.getParent(), "." + name + ".crc"));
         }
-        if (!fs.rename(tmp, dest)) {
-            fs.delete(tmp, false);
-            throw new IOException("results: cannot commit the row of trial " + row.trialId() + ": rename " + tmp
-                    + " -> " + dest + " failed");
-        }
-        fs.delete(new Path(tmp.getParent(), "." + name + ".crc"), false);
         return dest;
+    }
+
+    private static void deleteQuietly(FileSystem fs, Path p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            fs.delete(p, false);
+        } catch (IOException | RuntimeException e) {
+            // best effort: the next sweep holding the lease removes what is left in _incoming
+        }
     }
 
     /** {@code r} as a Parquet record of {@link ResultsSchema#PARQUET}, column by column as the schema says. */
