@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * the temporary object itself is only visible once its upload completed). A writer killed before the rename leaves a
  * {@code _tmp-} file that readers ignore; a later write removes it once it is an hour old, {@link #clear} at once. Two writers of one trial
  * (a Spark retry racing a zombie attempt) never corrupt each other: when both pick the same version number one rename
- * fails (HDFS, S3A) and it retries with the next number, or on the local file system the last rename wins whole.
+ * fails (HDFS) and it retries with the next number, or the last rename wins whole (the local file system; S3A, whose
+ * check that the destination is absent races with the other copy). A read that S3A finds replaced under its open
+ * stream reads the latest version again.
  */
 public final class HadoopCheckpoints implements Checkpoints {
     /** Blob names: letters, digits, {@code .}, {@code _} and {@code -}, not starting with {@code _} or {@code .}. */
@@ -103,6 +105,12 @@ public final class HadoopCheckpoints implements Checkpoints {
                         throw e;
                     }
                     // pruned by two writes while this read listed: list again
+                } catch (IOException e) {
+                    if (attempt == 4 || !replacedWhileRead(e)) {
+                        throw e;
+                    }
+                    // S3A: two racing writers both copied to this version (S3 has no rename-if-absent), and the
+                    // object changed under the open stream; each copy is whole, so read the latest again
                 }
             }
         }
@@ -119,6 +127,16 @@ public final class HadoopCheckpoints implements Checkpoints {
                     + "'; expected letters, digits, '.', '_' or '-', not starting with '.' or '_'");
         }
         return new Path(dir, name);
+    }
+
+    /** S3A's "the object changed while it was being read" (hadoop-aws is not needed to compile this). */
+    private static boolean replacedWhileRead(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getSimpleName().equals("RemoteFileChangedException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The highest committed version in {@code folder}, or -1. */
