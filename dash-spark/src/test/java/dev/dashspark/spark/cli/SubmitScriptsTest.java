@@ -54,6 +54,37 @@ class SubmitScriptsTest {
         return Files.exists(f) ? Files.readAllLines(f) : List.of();
     }
 
+    /** What {@code openblas_coretype} of submit/openblas-coretype.sh prints with these variables set. */
+    private static String coretype(Path dir, String dashChoice, String machineWide) throws Exception {
+        String script = ". " + SUBMIT.resolve("openblas-coretype.sh") + "; openblas_coretype";
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script).redirectOutput(dir.resolve("ct.txt").toFile());
+        pb.environment().remove("OPENBLAS_CORETYPE");
+        pb.environment().remove("DASH_OPENBLAS_CORETYPE");
+        if (dashChoice != null) {
+            pb.environment().put("DASH_OPENBLAS_CORETYPE", dashChoice);
+        }
+        if (machineWide != null) {
+            pb.environment().put("OPENBLAS_CORETYPE", machineWide);
+        }
+        Process p = pb.start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        return Files.readString(dir.resolve("ct.txt"));
+    }
+
+    @Test
+    void openblasKernelsAMachineWideSettingWinsUnlessACoreIsNamed(@TempDir Path dir) throws Exception {
+        assertEquals("", coretype(dir, null, "Haswell"), "auto keeps a machine-wide OPENBLAS_CORETYPE");
+        assertEquals("", coretype(dir, "auto", "Haswell"));
+        assertEquals("", coretype(dir, "keep", null));
+        assertEquals("SkylakeX", coretype(dir, "SkylakeX", "Haswell"), "a named core is an explicit opt-in");
+        String flags = Files.exists(Path.of("/proc/cpuinfo")) ? Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(l -> l.startsWith("flags")).findFirst().orElse("") + " " : "";
+        boolean avx512 = List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl").stream()
+                .allMatch(f -> flags.contains(" " + f + " "));
+        assertEquals(avx512 ? "SKYLAKEX" : "", coretype(dir, null, null), "unset: SkylakeX's kernels where the CPU has them");
+    }
+
     @Test
     void dashSubmitHelpExitsZeroOnStdout(@TempDir Path dir) throws Exception {
         for (String flag : List.of("--help", "-h")) {
