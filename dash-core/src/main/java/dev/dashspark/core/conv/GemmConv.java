@@ -330,13 +330,9 @@ final class GemmConv {
         Mem[] dwAcc = new Mem[chunks];
         Mem[] dbAcc = new Mem[chunks];
         try (Mem wt = repack(blas, l, blas.wrap(w))) {
-            for (int ch = 0; ch < chunks; ch++) {
-                dwAcc[ch] = blas.allocate(wCount);
-                blas.zero(dwAcc[ch], 0, wCount);
-                if (db != null) {
-                    dbAcc[ch] = blas.allocate(cout);
-                    blas.zero(dbAcc[ch], 0, cout);
-                }
+            allocateZeroed(blas, dwAcc, wCount);
+            if (db != null) {
+                allocateZeroed(blas, dbAcc, cout);
             }
             Parallel.forRange(chunks, ch -> {
                 Scratch s = scratch(blas);
@@ -357,26 +353,11 @@ final class GemmConv {
                 }
             }
             if (db != null) {
-                Mem dbm = blas.wrap(db);
-                for (int o = 0; o < cout; o++) {
-                    double sum = 0;
-                    for (Mem acc : dbAcc) {
-                        sum += blas.get(acc, o);
-                    }
-                    blas.set(dbm, o, sum);
-                }
+                sumBias(blas, dbAcc, db, cout);
             }
         } finally {
-            for (Mem m : dwAcc) {
-                if (m != null) {
-                    m.close();
-                }
-            }
-            for (Mem m : dbAcc) {
-                if (m != null) {
-                    m.close();
-                }
-            }
+            closeAll(dwAcc);
+            closeAll(dbAcc);
         }
     }
 
@@ -601,13 +582,9 @@ final class GemmConv {
         Mem[] dwAcc = new Mem[chunks];
         Mem[] dbAcc = new Mem[chunks];
         try (Mem wc = compactWeights(blas, l, blas.wrap(w))) {
-            for (int ch = 0; ch < chunks; ch++) {
-                dwAcc[ch] = blas.allocate((long) cout * kc);
-                blas.zero(dwAcc[ch], 0, (long) cout * kc);
-                if (db != null) {
-                    dbAcc[ch] = blas.allocate(cout);
-                    blas.zero(dbAcc[ch], 0, cout);
-                }
+            allocateZeroed(blas, dwAcc, (long) cout * kc);
+            if (db != null) {
+                allocateZeroed(blas, dbAcc, cout);
             }
             Parallel.forRange(chunks, ch -> {
                 Scratch s = scratch(blas);
@@ -661,25 +638,39 @@ final class GemmConv {
                 }
             }
             if (db != null) {
-                Mem dbm = blas.wrap(db);
-                for (int o = 0; o < cout; o++) {
-                    double sum = 0;
-                    for (Mem acc : dbAcc) {
-                        sum += blas.get(acc, o);
-                    }
-                    blas.set(dbm, o, sum);
-                }
+                sumBias(blas, dbAcc, db, cout);
             }
         } finally {
-            for (Mem m : dwAcc) {
-                if (m != null) {
-                    m.close();
-                }
+            closeAll(dwAcc);
+            closeAll(dbAcc);
+        }
+    }
+
+    /** Fills {@code into} with per-chunk accumulators of {@code length} zeros (those allocated are closed by {@link #closeAll}). */
+    private static void allocateZeroed(Blas blas, Mem[] into, long length) {
+        for (int ch = 0; ch < into.length; ch++) {
+            into[ch] = blas.allocate(length);
+            blas.zero(into[ch], 0, length);
+        }
+    }
+
+    /** {@code db[o]} = the sum over chunks of the per-chunk bias-gradient accumulators. */
+    private static void sumBias(Blas blas, Mem[] dbAcc, INDArray db, int cout) {
+        Mem dbm = blas.wrap(db);
+        for (int o = 0; o < cout; o++) {
+            double sum = 0;
+            for (Mem acc : dbAcc) {
+                sum += blas.get(acc, o);
             }
-            for (Mem m : dbAcc) {
-                if (m != null) {
-                    m.close();
-                }
+            blas.set(dbm, o, sum);
+        }
+    }
+
+    /** Closes every allocated accumulator. */
+    private static void closeAll(Mem[] accumulators) {
+        for (Mem m : accumulators) {
+            if (m != null) {
+                m.close();
             }
         }
     }
