@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code demo}: {@code sweep --conf <dash home>/conf/demo.conf}, with the same options. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The demo sweep (conf/demo.conf: 3 synthetic tasks x 3 methods x 2 seeds), then its report.")
+        description = "The demo sweep (conf/demo.conf), then its report.")
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

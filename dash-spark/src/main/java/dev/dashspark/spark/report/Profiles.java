@@ -136,6 +136,9 @@ public final class Profiles {
         }
         List<String> order = new ArrayList<>(methods);
         order.sort(java.util.Comparator.comparingInt((String m) -> -wins.get(m).size()));
+        boolean one = scored.size() == 1;
+        String ofScored = " of " + scored.size() + (one ? " task" : " tasks")
+                + (allTie.isEmpty() ? "" : one ? " that tells the methods apart" : " that tell the methods apart");
         StringBuilder b = new StringBuilder("Best method per task: ");
         List<String> none = new ArrayList<>();
         boolean first = true;
@@ -145,10 +148,7 @@ public final class Profiles {
                 none.add(m);
                 continue;
             }
-            b.append(first ? "" : ", ").append(m).append(" on ").append(w.size())
-                    .append(first ? " of " + scored.size() + (scored.size() == 1 ? " task" : " tasks")
-                            + (allTie.isEmpty() ? "" : scored.size() == 1 ? " that tells the methods apart"
-                            : " that tell the methods apart") : "")
+            b.append(first ? "" : ", ").append(m).append(" on ").append(w.size()).append(first ? ofScored : "")
                     .append(" (").append(String.join(", ", w)).append(')');
             first = false;
         }
@@ -160,9 +160,8 @@ public final class Profiles {
         if (!allTie.isEmpty()) {
             b.append("; every method ties on ").append(String.join(", ", allTie));
         }
-        List<String> unsolved = tasks.stream().filter(unsolvedTasks::contains).toList();
-        if (!unsolved.isEmpty()) {
-            b.append("; no method finished ").append(String.join(", ", unsolved));
+        if (!unsolvedTasks.isEmpty()) {
+            b.append("; no method finished ").append(String.join(", ", unsolvedTasks));
         }
         return b.append('.').toString();
     }
