@@ -83,7 +83,7 @@ class LocalClusterSweepTest {
         Files.createDirectories(dir);
         SweepFixtures.tasks(dir, false);
         SweepConfig cfg = SweepConfig.load(SweepFixtures.sweep(dir,
-                SweepFixtures.body(dir, "tiny", "backbone", "5", "budget { retrain-epochs = 1500 }"), null));
+                SweepFixtures.body(dir, "tiny", "backbone", "5", "budget { retrain-epochs = 600 }"), null));
         SweepPlan plan = SweepPlan.expand(cfg, "rev");
         java.util.concurrent.CompletableFuture<SweepRunner.Summary> sweep = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> SweepRunner.run(spark, plan, System.out));
@@ -91,7 +91,7 @@ class LocalClusterSweepTest {
         while (SweepRunner.running(spark) == 0 && !sweep.isDone() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        Thread.sleep(500); // the trial is training now (the executors' ND4J is warm from the sweep before); 1,500 epochs
+        Thread.sleep(500); // the trial is training now (the executors' ND4J is warm from the sweep before); 600 epochs
         // of the tiny task take several seconds even with the fast convolutions
         List<ProcessHandle> executors = ProcessHandle.current().descendants()
                 .filter(p -> commandLine(p).contains("CoarseGrainedExecutorBackend")).toList();
